@@ -1,0 +1,192 @@
+#include "app/app.hpp"
+
+#include "app/http_observer.hpp"
+#include "app/routes.hpp"
+#include "platform/db/embedded_migrations.hpp"
+#include "platform/db/migrations.hpp"
+#include "platform/http/middleware.hpp"
+#include "platform/http/server.hpp"
+#include "platform/http/static_files.hpp"
+#include "platform/log/log.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <unistd.h>
+
+namespace shop::app {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+
+fs::path ResolveWebDir(const platform::config::Config& config) {
+  if (!config.web.dir.empty()) return config.web.dir;
+  std::error_code ec;
+  fs::path exe = fs::read_symlink("/proc/self/exe", ec);
+  if (!ec) {
+    for (const auto& candidate : {exe.parent_path() / ".." / "share" / "shopd" / "web", exe.parent_path() / ".." / "web"}) {
+      if (fs::is_directory(candidate / "templates")) return fs::weakly_canonical(candidate);
+    }
+  }
+  return fs::absolute("web");
+}
+
+std::string EffectiveDatabaseUrl(const platform::config::Config& config) {
+  if (!config.database.url.empty()) return config.database.url;
+  return "sqlite:" + (fs::path(config.data_dir) / "shop.db").string();
+}
+
+App::App(platform::config::Config config)
+    : config_(std::move(config)), web_dir_(ResolveWebDir(config_)), ids_(clock_) {
+  std::error_code ec;
+  fs::create_directories(config_.data_dir, ec);
+  if (ec) throw StartupError(fmt::format("data_dir {}: {}", config_.data_dir, ec.message()));
+
+  try {
+    db_ = platform::db::Db::Open(platform::db::DbOptions{
+        .url = EffectiveDatabaseUrl(config_),
+        .pool_size = config_.database.pool_size,
+        .busy_timeout = std::chrono::milliseconds(config_.database.busy_timeout_ms)});
+  } catch (const std::exception& e) {
+    throw StartupError(fmt::format("database: {}", e.what()));
+  }
+
+  try {
+    if (config_.redis.url.empty()) {
+      kv_ = platform::kv::MakeEmbeddedKv(clock_);
+    } else {
+      kv_ = platform::kv::MakeRedisKv(config_.redis.url, config_.redis.pool_size,
+                                      std::chrono::milliseconds(config_.redis.timeout_ms));
+      if (!kv_->Ping()) throw StartupError("redis: no answer to PING at " + config_.redis.url);
+    }
+  } catch (const platform::kv::KvError& e) {
+    throw StartupError(fmt::format("redis: {}", e.what()));
+  }
+
+  try {
+    templates_ = std::make_unique<platform::templates::Templates>(web_dir_ / "templates",
+                                                                  config_.profile == "dev");
+  } catch (const platform::templates::TemplateError& e) {
+    throw StartupError(fmt::format("templates: {}", e.what()));
+  }
+
+  outbox_ = std::make_unique<platform::events::Outbox>(clock_, ids_);
+  outbox_admin_ = std::make_unique<platform::events::OutboxAdmin>(*db_, clock_);
+  relay_ = std::make_unique<platform::events::Relay>(
+      *db_, bus_, clock_,
+      platform::events::RelayOptions{
+          .poll_interval = std::chrono::milliseconds(config_.events.poll_interval_ms),
+          .batch_size = config_.events.batch_size,
+          .lease = std::chrono::milliseconds(config_.events.lease_ms),
+          .max_attempts = config_.events.max_attempts,
+          .backoff_base = std::chrono::milliseconds(config_.events.backoff_base_ms),
+          .backoff_max = std::chrono::milliseconds(config_.events.backoff_max_ms),
+          .relay_id = fmt::format("relay-{}-{}", ::getpid(), ids_.NewToken(6))});
+}
+
+App::~App() = default;
+
+void App::PrepareSchema(bool apply) {
+  platform::db::Migrator migrator(*db_, platform::db::EmbeddedMigrationFiles(), clock_);
+  auto status = migrator.Check();
+  if (!status.unknown.empty()) {
+    throw StartupError(fmt::format(
+        "the database has migrations this binary does not know ({}): it was migrated by a newer "
+        "shopd; refusing to start",
+        fmt::join(status.unknown, ", ")));
+  }
+  if (!status.mismatched.empty()) {
+    throw StartupError(fmt::format("applied migrations differ from this binary's ({}); refusing to start",
+                                   fmt::join(status.mismatched, ", ")));
+  }
+  if (!status.pending.empty()) {
+    if (!apply) {
+      throw StartupError(fmt::format("{} pending migration(s) ({}); run `shopd migrate`", status.pending.size(),
+                                     fmt::join(status.pending, ", ")));
+    }
+    migrator.Apply();
+    platform::log::Get("db")->info("applied {} migration(s): {}", status.pending.size(),
+                                   fmt::join(status.pending, ", "));
+  }
+  schema_current_ = true;
+}
+
+void App::Wire() {
+  namespace mw = platform::http::middleware;
+  // Order matters: the request id and trace come first so every later log
+  // line carries them; the error boundary is innermost so a handler's
+  // exception still passes through the security headers on its way out.
+  middlewares_.push_back(mw::RequestContext(ids_));
+  middlewares_.push_back([](platform::http::Request& req, const platform::http::Next& next) {
+    platform::log::RequestScope scope(req.request_id, req.trace_id, req.route);
+    return next(req);
+  });
+  middlewares_.push_back(mw::SecurityHeaders());
+  middlewares_.push_back(mw::ErrorBoundary());
+
+  RouteDeps deps{.config = config_,
+                 .web_dir = web_dir_,
+                 .clock = clock_,
+                 .db = *db_,
+                 .kv = *kv_,
+                 .metrics = metrics_,
+                 .templates = *templates_,
+                 .outbox_admin = *outbox_admin_,
+                 .draining = draining_,
+                 .schema_current = schema_current_};
+  RegisterOperationsRoutes(router_, deps);
+  RegisterStorefrontRoutes(router_, deps);
+  if (config_.debug.routes) RegisterDebugRoutes(router_, deps);
+  static_files_ = std::make_unique<platform::http::StaticFiles>(
+      web_dir_ / "static", std::chrono::seconds(config_.web.static_max_age_s));
+  static_files_->Register(router_, "/static/");
+}
+
+int App::Serve() {
+  HttpObserver observer(metrics_, router_, config_.log.access);
+  RegisterOutboxMetrics(metrics_, *outbox_admin_);
+
+  platform::http::ServerOptions options{
+      .host = config_.http.host,
+      .port = config_.http.port,
+      .io_threads = config_.http.io_threads,
+      .blocking_threads = config_.http.blocking_threads,
+      .blocking_queue = static_cast<std::size_t>(config_.http.blocking_queue),
+      .max_connections = static_cast<std::size_t>(config_.http.max_connections),
+      .body_limit = static_cast<std::size_t>(config_.http.body_limit_bytes),
+      .header_timeout = std::chrono::milliseconds(config_.http.header_timeout_ms),
+      .body_timeout = std::chrono::milliseconds(config_.http.body_timeout_ms),
+      .idle_timeout = std::chrono::milliseconds(config_.http.idle_timeout_ms),
+      .drain_timeout = std::chrono::milliseconds(config_.http.drain_timeout_ms)};
+  auto logger = platform::log::Get("http");
+  platform::http::ServerHooks hooks{
+      .on_exchange = [&observer](const platform::http::CompletedExchange& e) { observer.Record(e); },
+      .on_listening =
+          [&](std::uint16_t port) {
+            logger->info("listening on http://{}:{} ({}; {}; data in {})", config_.http.host, port,
+                         db_->dialect() == platform::db::Dialect::kSqlite ? "SQLite" : "PostgreSQL",
+                         config_.redis.url.empty() ? "embedded key-value store" : "Redis",
+                         config_.data_dir);
+          },
+      .on_draining =
+          [&] {
+            draining_ = true;
+            logger->info("draining: finishing in-flight requests");
+          }};
+  platform::http::Server server(options, router_, middlewares_, hooks);
+
+  if (config_.events.relay_enabled) relay_->Start();
+  try {
+    server.Run();
+  } catch (const std::exception& e) {
+    logger->error("server failed: {}", e.what());
+    relay_->Stop();
+    return 1;
+  }
+  // The server has drained; let the relay finish the batch it holds.
+  relay_->Stop();
+  logger->info("stopped cleanly");
+  return 0;
+}
+
+}  // namespace shop::app

@@ -1,0 +1,117 @@
+#pragma once
+/// shopd's configuration (DESIGN §2): one TOML file, every key documented in
+/// config/README.md (generated from the schema: `shopd config-reference`),
+/// unknown keys rejected, SHOPD_* environment variables override keys
+/// (`http.port` ← SHOPD_HTTP_PORT, `data_dir` ← SHOPD_DATA_DIR), and
+/// SHOPD_*_FILE reads a secret from a file. Bad input throws ConfigError
+/// naming the key; the CLI exits 2 on it.
+
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <stdexcept>
+#include <string>
+
+namespace shop::platform::config {
+
+struct ShopConfig {
+  std::string name = "shopd";
+  std::string currency = "EUR";  ///< ISO 4217, upper-case
+  std::string base_url = "http://127.0.0.1:8080";
+};
+
+struct HttpConfig {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;
+  int io_threads = 1;
+  int blocking_threads = 4;
+  std::int64_t blocking_queue = 1024;
+  std::int64_t max_connections = 10000;
+  std::int64_t body_limit_bytes = 1024 * 1024;
+  std::int64_t header_timeout_ms = 10'000;
+  std::int64_t body_timeout_ms = 30'000;
+  std::int64_t idle_timeout_ms = 60'000;
+  std::int64_t drain_timeout_ms = 25'000;
+  bool tls_in_front = false;  ///< a TLS proxy terminates in front: cookies get Secure
+};
+
+struct DatabaseConfig {
+  /// "" → SQLite file <data_dir>/shop.db; "sqlite:<path>" or a plain path →
+  /// SQLite; "postgresql://..." → PostgreSQL.
+  std::string url;
+  int pool_size = 8;
+  std::int64_t busy_timeout_ms = 5000;
+  bool auto_migrate = true;  ///< `serve` applies pending migrations itself
+};
+
+struct RedisConfig {
+  std::string url;  ///< "" → embedded key-value store; "redis://[:pw@]host:port[/db]"
+  int pool_size = 8;
+  std::int64_t timeout_ms = 2000;
+};
+
+struct EventsConfig {
+  bool relay_enabled = true;
+  std::int64_t poll_interval_ms = 200;
+  int batch_size = 100;
+  std::int64_t lease_ms = 30'000;
+  int max_attempts = 8;
+  std::int64_t backoff_base_ms = 500;
+  std::int64_t backoff_max_ms = 300'000;
+};
+
+struct LogConfig {
+  std::string level = "info";   ///< trace|debug|info|warn|error
+  std::string format = "json";  ///< json|text
+  bool access = true;           ///< one JSON line per request
+};
+
+struct WebConfig {
+  std::string dir;  ///< "" → <exe dir>/../share/shopd/web, else ./web
+  std::int64_t static_max_age_s = 3600;
+};
+
+struct DebugConfig {
+  bool routes = false;  ///< /debug/sleep for shutdown tests; never in production
+};
+
+struct Config {
+  std::string profile = "dev";  ///< dev|prod
+  std::string data_dir = "./data";
+  ShopConfig shop;
+  HttpConfig http;
+  DatabaseConfig database;
+  RedisConfig redis;
+  EventsConfig events;
+  LogConfig log;
+  WebConfig web;
+  DebugConfig debug;
+};
+
+class ConfigError : public std::runtime_error {
+ public:
+  ConfigError(std::string key, const std::string& message)
+      : std::runtime_error(key.empty() ? message : key + ": " + message), key_(std::move(key)) {}
+  /// The offending key in dotted form ("http.port"); empty for file-level errors.
+  const std::string& key() const noexcept { return key_; }
+
+ private:
+  std::string key_;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+/// The process environment as a map (only SHOPD_* entries).
+Environment ProcessEnvironment();
+
+/// Loads defaults, then the TOML file (if `path` is set), then environment
+/// overrides, then validates. Throws ConfigError naming the key on an unknown
+/// key, a wrong type, an out-of-range value, an unreadable *_FILE or a
+/// syntax error (with line and column).
+Config Load(const std::optional<std::string>& path, const Environment& env);
+
+/// Markdown reference of every key: name, type, default, env variable, meaning.
+std::string ReferenceMarkdown();
+
+}  // namespace shop::platform::config
