@@ -10,7 +10,6 @@
 #include "platform/log/log.hpp"
 
 #include <fmt/format.h>
-#include <fmt/ranges.h>
 
 #include <unistd.h>
 
@@ -45,7 +44,7 @@ App::App(platform::config::Config config)
   try {
     db_ = platform::db::Db::Open(platform::db::DbOptions{
         .url = EffectiveDatabaseUrl(config_),
-        .pool_size = config_.database.pool_size,
+        .pool_size = static_cast<std::size_t>(config_.database.pool_size),
         .busy_timeout = std::chrono::milliseconds(config_.database.busy_timeout_ms)});
   } catch (const std::exception& e) {
     throw StartupError(fmt::format("database: {}", e.what()));
@@ -70,8 +69,8 @@ App::App(platform::config::Config config)
     throw StartupError(fmt::format("templates: {}", e.what()));
   }
 
-  outbox_ = std::make_unique<platform::events::Outbox>(clock_, ids_);
-  outbox_admin_ = std::make_unique<platform::events::OutboxAdmin>(*db_, clock_);
+  // The relay is built first so the outbox and the admin can wake it the
+  // moment new work is committed instead of waiting for the next poll.
   relay_ = std::make_unique<platform::events::Relay>(
       *db_, bus_, clock_,
       platform::events::RelayOptions{
@@ -82,6 +81,8 @@ App::App(platform::config::Config config)
           .backoff_base = std::chrono::milliseconds(config_.events.backoff_base_ms),
           .backoff_max = std::chrono::milliseconds(config_.events.backoff_max_ms),
           .relay_id = fmt::format("relay-{}-{}", ::getpid(), ids_.NewToken(6))});
+  outbox_ = std::make_unique<platform::events::Outbox>(clock_, ids_, [this] { relay_->Notify(); });
+  outbox_admin_ = std::make_unique<platform::events::OutboxAdmin>(*db_, clock_, [this] { relay_->Notify(); });
 }
 
 App::~App() = default;
@@ -89,34 +90,21 @@ App::~App() = default;
 void App::PrepareSchema(bool apply) {
   platform::db::Migrator migrator(*db_, platform::db::EmbeddedMigrationFiles(), clock_);
   auto status = migrator.Check();
-  if (!status.unknown.empty()) {
-    throw StartupError(fmt::format(
-        "the database has migrations this binary does not know ({}): it was migrated by a newer "
-        "shopd; refusing to start",
-        fmt::join(status.unknown, ", ")));
-  }
-  if (!status.mismatched.empty()) {
-    throw StartupError(fmt::format("applied migrations differ from this binary's ({}); refusing to start",
-                                   fmt::join(status.mismatched, ", ")));
-  }
+  if (!status.Compatible()) throw StartupError(status.Describe() + " Refusing to start.");
   if (!status.pending.empty()) {
-    if (!apply) {
-      throw StartupError(fmt::format("{} pending migration(s) ({}); run `shopd migrate`", status.pending.size(),
-                                     fmt::join(status.pending, ", ")));
-    }
-    migrator.Apply();
-    platform::log::Get("db")->info("applied {} migration(s): {}", status.pending.size(),
-                                   fmt::join(status.pending, ", "));
+    if (!apply) throw StartupError(status.Describe());
+    std::size_t applied = migrator.Apply();
+    platform::log::Get("db")->info("applied {} migration(s)", applied);
   }
   schema_current_ = true;
 }
 
 void App::Wire() {
-  namespace mw = platform::http::middleware;
+  namespace mw = platform::http;
   // Order matters: the request id and trace come first so every later log
   // line carries them; the error boundary is innermost so a handler's
   // exception still passes through the security headers on its way out.
-  middlewares_.push_back(mw::RequestContext(ids_));
+  middlewares_.push_back(mw::RequestContext());
   middlewares_.push_back([](platform::http::Request& req, const platform::http::Next& next) {
     platform::log::RequestScope scope(req.request_id, req.trace_id, req.route);
     return next(req);
@@ -124,7 +112,8 @@ void App::Wire() {
   middlewares_.push_back(mw::SecurityHeaders());
   middlewares_.push_back(mw::ErrorBoundary());
 
-  RouteDeps deps{.config = config_,
+  // Routes keep references into this for the App's lifetime.
+  route_deps_ = std::make_unique<RouteDeps>(RouteDeps{.config = config_,
                  .web_dir = web_dir_,
                  .clock = clock_,
                  .db = *db_,
@@ -133,12 +122,13 @@ void App::Wire() {
                  .templates = *templates_,
                  .outbox_admin = *outbox_admin_,
                  .draining = draining_,
-                 .schema_current = schema_current_};
-  RegisterOperationsRoutes(router_, deps);
-  RegisterStorefrontRoutes(router_, deps);
-  if (config_.debug.routes) RegisterDebugRoutes(router_, deps);
+                 .schema_current = schema_current_});
+  RegisterOperationsRoutes(router_, *route_deps_);
+  RegisterStorefrontRoutes(router_, *route_deps_);
+  if (config_.debug.routes) RegisterDebugRoutes(router_, *route_deps_);
   static_files_ = std::make_unique<platform::http::StaticFiles>(
-      web_dir_ / "static", std::chrono::seconds(config_.web.static_max_age_s));
+      web_dir_ / "static",
+      platform::http::StaticFilesOptions{.max_age = std::chrono::seconds(config_.web.static_max_age_s)});
   static_files_->Register(router_, "/static/");
 }
 

@@ -32,6 +32,8 @@ class StartupError : public std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+struct RouteDeps;
+
 class App {
  public:
   /// Opens the database and key-value store and loads templates. Throws
@@ -70,6 +72,7 @@ class App {
   std::unique_ptr<platform::events::Relay> relay_;
   std::unique_ptr<platform::templates::Templates> templates_;
   platform::http::Router router_;
+  std::unique_ptr<RouteDeps> route_deps_;
   std::unique_ptr<platform::http::StaticFiles> static_files_;
   std::vector<platform::http::Middleware> middlewares_;
   std::atomic<bool> draining_{false};

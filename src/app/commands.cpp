@@ -134,7 +134,8 @@ int CommandOutbox(const platform::config::Config& config, const std::vector<std:
       code = 0;
     } else if (args[0] == "dead-letters") {
       for (const auto& letter : admin.ListDeadLetters(1000, "").items) {
-        std::cout << fmt::format("{}\t{}\t{}\t{}\n", letter.id, letter.type, letter.attempts, letter.last_error);
+        std::cout << fmt::format("{}\t{}\t{}\t{}\n", letter.envelope.id, letter.envelope.type,
+                                 letter.envelope.attempts, letter.last_error);
       }
       code = 0;
     } else if (args[0] == "redrive" && args.size() == 2) {

@@ -3,7 +3,7 @@
 #include <boost/json.hpp>
 
 #include <fstream>
-#include <mutex>
+#include <memory>
 #include <sstream>
 
 namespace shop::app {
@@ -78,18 +78,21 @@ void RegisterOperationsRoutes(http::Router& router, const RouteDeps& deps) {
     return res;
   });
 
-  router.Get("/api/openapi.json", [&deps](http::Request&) {
-    // Read once: the document ships with the binary's web directory.
-    static std::once_flag once;
-    static std::string document;
-    once.call_once([&] { document = ReadWholeFile(deps.web_dir / "api" / "openapi.json"); });
-    if (document.empty()) return http::Response::Problem(Error::NotFound("no OpenAPI document installed"));
-    http::Response res;
-    res.headers.Set("Content-Type", "application/json");
-    res.headers.Set("Cache-Control", "public, max-age=300");
-    res.body = document;
-    return res;
-  });
+  // Read once at start: the document ships with the binary's web directory.
+  auto document = std::make_shared<const std::string>(ReadWholeFile(deps.web_dir / "api" / "openapi.json"));
+  router.Get(
+      "/api/openapi.json",
+      [document](http::Request& req) {
+        if (document->empty()) {
+          return http::Response::Problem(Error::NotFound("no OpenAPI document installed"), req.path);
+        }
+        http::Response res;
+        res.headers.Set("Content-Type", "application/json");
+        res.headers.Set("Cache-Control", "public, max-age=300");
+        res.body = *document;
+        return res;
+      },
+      {.blocking = false});
 }
 
 void RegisterOutboxMetrics(platform::metrics::Registry& metrics, platform::events::OutboxAdmin& admin) {
