@@ -1,0 +1,320 @@
+#include "platform/config/schema.hpp"
+
+#include "platform/money/money.hpp"
+
+#include <fmt/format.h>
+#include <fmt/ranges.h>
+
+#include <algorithm>
+#include <cctype>
+#include <limits>
+#include <type_traits>
+
+namespace shop::platform::config {
+namespace {
+
+using Check = std::function<std::optional<std::string>(const Value&)>;
+using Problem = std::optional<std::string>;
+
+Check OnInt(std::function<Problem(std::int64_t)> f) {
+  return [f = std::move(f)](const Value& v) { return f(std::get<std::int64_t>(v)); };
+}
+
+Check OnString(std::function<Problem(const std::string&)> f) {
+  return [f = std::move(f)](const Value& v) { return f(std::get<std::string>(v)); };
+}
+
+Check Range(std::int64_t lo, std::int64_t hi) {
+  return OnInt([lo, hi](std::int64_t n) -> Problem {
+    if (n < lo || n > hi) return fmt::format("must be between {} and {}, got {}", lo, hi, n);
+    return std::nullopt;
+  });
+}
+
+Check Port() { return Range(0, 65535); }
+
+Check Positive() {
+  return OnInt([](std::int64_t n) -> Problem {
+    if (n < 1) return fmt::format("must be at least 1, got {}", n);
+    return std::nullopt;
+  });
+}
+
+Check NonNegative() {
+  return OnInt([](std::int64_t n) -> Problem {
+    if (n < 0) return fmt::format("must not be negative, got {}", n);
+    return std::nullopt;
+  });
+}
+
+Check NonEmpty() {
+  return OnString([](const std::string& s) -> Problem {
+    if (s.empty()) return "must not be empty";
+    return std::nullopt;
+  });
+}
+
+Check OneOf(std::vector<std::string> allowed) {
+  return OnString([allowed = std::move(allowed)](const std::string& s) -> Problem {
+    if (std::find(allowed.begin(), allowed.end(), s) != allowed.end()) return std::nullopt;
+    return fmt::format("must be one of {}; got '{}'", fmt::join(allowed, ", "), s);
+  });
+}
+
+Check CurrencyCode() {
+  return OnString([](const std::string& s) -> Problem {
+    if (money::IsCurrencyCode(s)) return std::nullopt;
+    return fmt::format("must be an ISO 4217 code of three upper-case letters; got '{}'", s);
+  });
+}
+
+Check HttpUrl() {
+  return OnString([](const std::string& s) -> Problem {
+    std::string_view rest = s;
+    if (rest.starts_with("https://")) {
+      rest.remove_prefix(8);
+    } else if (rest.starts_with("http://")) {
+      rest.remove_prefix(7);
+    } else {
+      return fmt::format("must start with http:// or https://; got '{}'", s);
+    }
+    if (rest.empty() || rest.front() == '/') return fmt::format("has no host: '{}'", s);
+    // Links are built as base_url + "/path"; a trailing slash would double it.
+    if (s.back() == '/') return fmt::format("must not end with '/'; got '{}'", s);
+    if (s.find_first_of(" \t\r\n") != std::string::npos) return "must not contain whitespace";
+    return std::nullopt;
+  });
+}
+
+Check DatabaseUrl() {
+  return OnString([](const std::string& s) -> Problem {
+    const auto colon = s.find(':');
+    if (colon == std::string::npos || colon < 2) return std::nullopt;  // a plain path
+    const std::string_view head(s.data(), colon);
+    const bool looks_like_scheme =
+        std::isalpha(static_cast<unsigned char>(head.front())) &&
+        std::all_of(head.begin(), head.end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+        });
+    if (!looks_like_scheme) return std::nullopt;  // a path that happens to contain ':'
+    if (head == "sqlite") {
+      if (s.size() == colon + 1) return "sqlite: needs a file path, e.g. sqlite:/data/shop.db";
+      return std::nullopt;
+    }
+    if (head == "postgresql" || head == "postgres") {
+      if (s.compare(colon, 3, "://") != 0) {
+        return fmt::format("must look like {}://user:password@host:port/dbname", head);
+      }
+      return std::nullopt;
+    }
+    return fmt::format("unsupported scheme '{}': use sqlite:<path>, postgresql://... or a plain file path",
+                       head);
+  });
+}
+
+Check RedisUrl() {
+  return OnString([](const std::string& s) -> Problem {
+    if (s.empty()) return std::nullopt;
+    if (!s.starts_with("redis://") || s.size() == 8) {
+      return "must be empty or look like redis://[:password@]host:port[/db]";
+    }
+    return std::nullopt;
+  });
+}
+
+// Builds a KeySpec from an accessor returning a reference to the field, so
+// the type, the default and the setter all come from Config itself.
+template <class Access>
+KeySpec Make(std::string key, Access access, std::string meaning, Check check) {
+  using T = std::remove_cvref_t<decltype(access(std::declval<Config&>()))>;
+  const Config defaults;
+  KeySpec spec;
+  spec.env = EnvName(key);
+  spec.key = std::move(key);
+  spec.meaning = std::move(meaning);
+  if constexpr (std::is_same_v<T, std::string>) {
+    spec.type = ValueType::kString;
+    spec.default_value = access(defaults);
+    spec.validate = check ? check : [](const Value&) -> Problem { return std::nullopt; };
+    spec.apply = [access](Config& c, const Value& v) { access(c) = std::get<std::string>(v); };
+  } else if constexpr (std::is_same_v<T, bool>) {
+    spec.type = ValueType::kBoolean;
+    spec.default_value = access(defaults);
+    spec.validate = [](const Value&) -> Problem { return std::nullopt; };
+    spec.apply = [access](Config& c, const Value& v) { access(c) = std::get<bool>(v); };
+  } else {
+    static_assert(std::is_integral_v<T>, "config fields are strings, bools or integers");
+    spec.type = ValueType::kInteger;
+    spec.default_value = static_cast<std::int64_t>(access(defaults));
+    // The field's own range is checked after the key's rule, so a count that
+    // is positive but too large for an int still gets a precise message.
+    spec.validate = [check](const Value& v) -> Problem {
+      if (check) {
+        if (auto problem = check(v)) return problem;
+      }
+      const std::int64_t n = std::get<std::int64_t>(v);
+      constexpr auto kLo = static_cast<std::int64_t>(std::numeric_limits<T>::min());
+      constexpr auto kHi = static_cast<std::int64_t>(std::numeric_limits<T>::max());
+      if (n < kLo || n > kHi) return fmt::format("must be between {} and {}, got {}", kLo, kHi, n);
+      return std::nullopt;
+    };
+    spec.apply = [access](Config& c, const Value& v) {
+      access(c) = static_cast<T>(std::get<std::int64_t>(v));
+    };
+  }
+  return spec;
+}
+
+template <auto Field>
+KeySpec Top(std::string key, std::string meaning, Check check = {}) {
+  return Make(
+      std::move(key), [](auto& c) -> auto& { return c.*Field; }, std::move(meaning), std::move(check));
+}
+
+template <auto Section, auto Field>
+KeySpec In(std::string key, std::string meaning, Check check = {}) {
+  return Make(
+      std::move(key), [](auto& c) -> auto& { return (c.*Section).*Field; }, std::move(meaning),
+      std::move(check));
+}
+
+std::vector<KeySpec> BuildSchema() {
+  using C = Config;
+  return {
+      Top<&C::profile>("profile", "Deployment profile: `dev` or `prod` (prod refuses `debug.routes`).",
+                       OneOf({"dev", "prod"})),
+      Top<&C::data_dir>("data_dir", "Directory for local state: the SQLite file, the search index, dev mail.",
+                        NonEmpty()),
+
+      In<&C::shop, &ShopConfig::name>("shop.name", "Shop name shown in pages and e-mails.", NonEmpty()),
+      In<&C::shop, &ShopConfig::currency>(
+          "shop.currency", "ISO 4217 currency of every price (three upper-case letters).", CurrencyCode()),
+      In<&C::shop, &ShopConfig::base_url>(
+          "shop.base_url",
+          "Public URL of the shop for links in e-mails; `http://` or `https://`, no trailing `/`.",
+          HttpUrl()),
+
+      In<&C::http, &HttpConfig::host>("http.host", "Address to listen on.", NonEmpty()),
+      In<&C::http, &HttpConfig::port>("http.port", "TCP port to listen on; 0 picks a free port.", Port()),
+      In<&C::http, &HttpConfig::io_threads>("http.io_threads", "Threads running the network I/O loop.",
+                                            Positive()),
+      In<&C::http, &HttpConfig::blocking_threads>(
+          "http.blocking_threads", "Worker threads running route handlers (database, search).", Positive()),
+      In<&C::http, &HttpConfig::blocking_queue>(
+          "http.blocking_queue", "Requests that may wait for a worker before new ones get 503.", Positive()),
+      In<&C::http, &HttpConfig::max_connections>("http.max_connections", "Open connections accepted at once.",
+                                                 Positive()),
+      In<&C::http, &HttpConfig::body_limit_bytes>(
+          "http.body_limit_bytes", "Default request body limit in bytes (routes may raise it).", Positive()),
+      In<&C::http, &HttpConfig::header_timeout_ms>(
+          "http.header_timeout_ms", "Time allowed to receive the request headers.", Positive()),
+      In<&C::http, &HttpConfig::body_timeout_ms>("http.body_timeout_ms",
+                                                 "Time allowed to receive the request body.", Positive()),
+      In<&C::http, &HttpConfig::idle_timeout_ms>(
+          "http.idle_timeout_ms", "Idle keep-alive connections are closed after this.", Positive()),
+      In<&C::http, &HttpConfig::drain_timeout_ms>(
+          "http.drain_timeout_ms", "On SIGTERM, time allowed for in-flight requests to finish.", Positive()),
+      In<&C::http, &HttpConfig::tls_in_front>("http.tls_in_front",
+                                              "A TLS-terminating proxy is in front: cookies get `Secure`."),
+
+      In<&C::database, &DatabaseConfig::url>(
+          "database.url",
+          "Empty: SQLite at `<data_dir>/shop.db`; `sqlite:<path>` or a path: SQLite; "
+          "`postgresql://...`: PostgreSQL.",
+          DatabaseUrl()),
+      In<&C::database, &DatabaseConfig::pool_size>("database.pool_size", "Database connections kept open.",
+                                                   Positive()),
+      In<&C::database, &DatabaseConfig::busy_timeout_ms>(
+          "database.busy_timeout_ms", "SQLite: how long a writer waits for the lock.", NonNegative()),
+      In<&C::database, &DatabaseConfig::auto_migrate>("database.auto_migrate",
+                                                      "`serve` applies pending migrations at start."),
+
+      In<&C::redis, &RedisConfig::url>(
+          "redis.url",
+          "Empty: embedded key-value store; `redis://[[user]:password@]host[:port][/db]`: Redis.",
+          RedisUrl()),
+      In<&C::redis, &RedisConfig::pool_size>("redis.pool_size", "Redis connections kept open.", Positive()),
+      In<&C::redis, &RedisConfig::timeout_ms>(
+          "redis.timeout_ms", "Bounds connecting, each command and waiting for a free connection.",
+          Positive()),
+
+      In<&C::events, &EventsConfig::relay_enabled>("events.relay_enabled",
+                                                   "Run the outbox relay in this process."),
+      In<&C::events, &EventsConfig::poll_interval_ms>(
+          "events.poll_interval_ms", "How often an idle relay looks for new events.", Positive()),
+      In<&C::events, &EventsConfig::batch_size>("events.batch_size", "Events the relay claims per batch.",
+                                                Positive()),
+      In<&C::events, &EventsConfig::lease_ms>(
+          "events.lease_ms", "How long a claimed batch stays with one instance.", Positive()),
+      In<&C::events, &EventsConfig::max_attempts>(
+          "events.max_attempts", "Delivery attempts before an event is dead-lettered.", Positive()),
+      In<&C::events, &EventsConfig::backoff_base_ms>(
+          "events.backoff_base_ms", "First retry delay; it doubles per attempt.", Positive()),
+      In<&C::events, &EventsConfig::backoff_max_ms>("events.backoff_max_ms",
+                                                    "Upper bound of the retry delay.", Positive()),
+
+      In<&C::log, &LogConfig::level>("log.level",
+                                     "Lowest level logged: `trace`, `debug`, `info`, `warn`, `error`.",
+                                     OneOf({"trace", "debug", "info", "warn", "error"})),
+      In<&C::log, &LogConfig::format>(
+          "log.format", "`json` (one object per line) or `text` (for a terminal).", OneOf({"json", "text"})),
+      In<&C::log, &LogConfig::access>("log.access", "Log one line per HTTP request."),
+
+      In<&C::web, &WebConfig::dir>(
+          "web.dir", "Templates and static files; empty: `<exe dir>/../share/shopd/web`, else `./web`."),
+      In<&C::web, &WebConfig::static_max_age_s>(
+          "web.static_max_age_s", "`Cache-Control: max-age` of static files, in seconds.", NonNegative()),
+
+      In<&C::debug, &DebugConfig::routes>("debug.routes",
+                                          "Enable the `/debug/*` routes used by tests; refused in `prod`."),
+  };
+}
+
+}  // namespace
+
+const std::vector<KeySpec>& Schema() {
+  static const std::vector<KeySpec> kSchema = BuildSchema();
+  return kSchema;
+}
+
+const KeySpec* FindKey(std::string_view key) {
+  for (const auto& spec : Schema()) {
+    if (spec.key == key) return &spec;
+  }
+  return nullptr;
+}
+
+std::string EnvName(std::string_view key) {
+  std::string env = "SHOPD_";
+  for (char c : key) {
+    env += c == '.' ? '_' : static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return env;
+}
+
+std::string_view TypeName(ValueType type) {
+  switch (type) {
+    case ValueType::kString:
+      return "string";
+    case ValueType::kInteger:
+      return "integer";
+    case ValueType::kBoolean:
+      return "boolean";
+  }
+  return "string";
+}
+
+std::string ValueToToml(const Value& value) {
+  if (const auto* s = std::get_if<std::string>(&value)) {
+    std::string out = "\"";
+    for (char c : *s) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    return out + "\"";
+  }
+  if (const auto* n = std::get_if<std::int64_t>(&value)) return std::to_string(*n);
+  return std::get<bool>(value) ? "true" : "false";
+}
+
+}  // namespace shop::platform::config
