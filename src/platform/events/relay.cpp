@@ -1,0 +1,160 @@
+#include "platform/events/relay.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <random>
+#include <vector>
+
+#include "platform/events/outbox_store.hpp"
+
+namespace shop::platform::events {
+namespace {
+
+// last_error is for an operator reading the dead-letter list, not a log sink.
+constexpr std::size_t kMaxErrorLength = 2000;
+
+std::string RandomRelayId() {
+  std::random_device rd;
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string id = "relay-";
+  for (int i = 0; i < 16; ++i) id += kHex[rd() % 16];
+  return id;
+}
+
+struct Outcome {
+  const Envelope* envelope;
+  std::string error;  // empty: every subscriber succeeded
+};
+
+}  // namespace
+
+Relay::Relay(db::Db& db, const Bus& bus, const Clock& clock, RelayOptions options)
+    : db_(db), bus_(bus), clock_(clock), options_(std::move(options)) {
+  if (options_.relay_id.empty()) options_.relay_id = RandomRelayId();
+  options_.batch_size = std::max(1, options_.batch_size);
+  options_.max_attempts = std::max(1, options_.max_attempts);
+}
+
+Relay::~Relay() { Stop(); }
+
+void Relay::Start() {
+  std::lock_guard lock(mutex_);
+  if (thread_.joinable()) return;
+  stopping_ = false;
+  thread_ = std::thread([this] { Loop(); });
+}
+
+void Relay::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  thread_.join();
+  thread_ = std::thread();
+}
+
+void Relay::Notify() {
+  {
+    std::lock_guard lock(mutex_);
+    notified_ = true;
+  }
+  wake_.notify_all();
+}
+
+void Relay::Loop() {
+  for (;;) {
+    int claimed = 0;
+    bool failed = false;
+    try {
+      claimed = RunOnce();
+    } catch (const std::exception& e) {
+      failed = true;
+      spdlog::warn("outbox relay {}: cycle failed: {}", options_.relay_id, e.what());
+    } catch (...) {
+      failed = true;
+      spdlog::warn("outbox relay {}: cycle failed with a non-standard exception", options_.relay_id);
+    }
+    std::unique_lock lock(mutex_);
+    if (stopping_) return;
+    // A full batch means more is probably due: go again without waiting.
+    if (claimed >= options_.batch_size && !failed) continue;
+    wake_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || notified_; });
+    notified_ = false;
+    if (stopping_) return;
+  }
+}
+
+int Relay::RunOnce() {
+  const std::int64_t now = clock_.NowMs();
+  std::vector<Envelope> batch = db_.InTransaction([&](db::Tx& tx) {
+    return store::Claim(tx, options_.relay_id, now, now + options_.lease.count(), options_.batch_size);
+  });
+  if (batch.empty()) return 0;
+
+  std::vector<Outcome> outcomes;
+  outcomes.reserve(batch.size());
+  for (const Envelope& e : batch) outcomes.push_back({&e, Deliver(e)});
+
+  const std::int64_t done_at = clock_.NowMs();
+  std::vector<const Outcome*> dead;
+  db_.InTransaction([&](db::Tx& tx) {
+    dead.clear();  // the transaction may be retried
+    std::vector<std::string> delivered;
+    for (const Outcome& o : outcomes) {
+      const Envelope& e = *o.envelope;
+      // A row whose lease expired belongs to another relay now and is left
+      // alone: it will be delivered again, which subscribers tolerate.
+      if (o.error.empty()) {
+        delivered.push_back(e.id);
+      } else if (e.attempts >= options_.max_attempts) {
+        if (store::MoveToDeadLetters(tx, e.id, options_.relay_id, o.error, done_at)) dead.push_back(&o);
+      } else {
+        store::Reschedule(tx, e.id, options_.relay_id, o.error, NextAttemptAt(done_at, e.attempts));
+      }
+    }
+    store::Complete(tx, options_.relay_id, delivered);
+  });
+  for (const Outcome* o : dead) {
+    spdlog::error("outbox relay {}: event {} ({}) dead-lettered after {} attempts: {}", options_.relay_id,
+                  o->envelope->id, o->envelope->type, o->envelope->attempts, o->error);
+  }
+  return static_cast<int>(batch.size());
+}
+
+std::string Relay::Deliver(const Envelope& envelope) const {
+  std::string errors;
+  for (const auto& subscription : bus_.SubscribersOf(envelope.type)) {
+    std::string error;
+    try {
+      subscription->handler(envelope);
+      continue;
+    } catch (const std::exception& e) {
+      error = e.what();
+    } catch (...) {
+      error = "non-standard exception";
+    }
+    if (error.empty()) error = "handler failed";
+    // The other subscribers still get the event now; all are re-delivered on
+    // retry, which their inboxes absorb.
+    if (!errors.empty()) errors += "; ";
+    errors += subscription->consumer + ": " + error;
+  }
+  if (errors.size() > kMaxErrorLength) errors.resize(kMaxErrorLength);
+  return errors;
+}
+
+std::int64_t Relay::NextAttemptAt(std::int64_t now_ms, int attempts) const {
+  thread_local std::mt19937_64 rng{std::random_device{}()};
+  const int exponent = std::clamp(attempts - 1, 0, 30);
+  const std::int64_t base = options_.backoff_base.count();
+  const std::int64_t max = options_.backoff_max.count();
+  // base << exponent overflows long before 2^30 for large bases: cap first.
+  const std::int64_t delay = base > (max >> exponent) ? max : std::min(max, base << exponent);
+  std::uniform_real_distribution<double> jitter(0.5, 1.5);
+  return now_ms + static_cast<std::int64_t>(static_cast<double>(delay) * jitter(rng));
+}
+
+}  // namespace shop::platform::events

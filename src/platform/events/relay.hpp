@@ -1,0 +1,92 @@
+#pragma once
+/// The outbox relay (DESIGN §3): claims due events, delivers them to the
+/// bus's subscribers, then removes them; failed deliveries back off
+/// exponentially with jitter and end in events_dead_letters after
+/// max_attempts.
+///
+/// Guarantees: at-least-once delivery per subscriber; per aggregate, one
+/// event in flight and delivery in sequence order (a later event waits while
+/// an earlier one is leased, backing off, or pending); no event skipped
+/// because it committed after a later id. A relay that dies mid-batch leaves
+/// leases that expire, and its rows are delivered again. An event nobody
+/// subscribes to counts as delivered. On PostgreSQL any number of relays
+/// (instances) share the work; on SQLite claims serialise on the write lock,
+/// so one relay per database is all that helps (more stay correct).
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "platform/clock/clock.hpp"
+#include "platform/db/db.hpp"
+#include "platform/events/bus.hpp"
+
+namespace shop::platform::events {
+
+struct RelayOptions {
+  /// Idle wait between claims when nothing notified the relay.
+  std::chrono::milliseconds poll_interval{500};
+  /// Rows claimed per cycle.
+  int batch_size = 100;
+  /// How long a claim stays exclusive; longer than the slowest batch.
+  std::chrono::milliseconds lease{30'000};
+  /// Failed deliveries before an event is dead-lettered.
+  int max_attempts = 10;
+  /// Retry delay after failure n (1-based): min(backoff_max, backoff_base·2^(n-1)),
+  /// scaled by a random factor in [0.5, 1.5).
+  std::chrono::milliseconds backoff_base{1'000};
+  std::chrono::milliseconds backoff_max{300'000};
+  /// Lease owner name; empty picks a random one. Unique per running relay.
+  std::string relay_id;
+};
+
+/// Thread-safe: Notify from any thread; Start/Stop from the owning thread.
+/// RunOnce may also run on a caller's thread (tests, a one-shot CLI command),
+/// even while the relay's own thread runs: leases keep the batches apart.
+class Relay {
+ public:
+  /// `db`, `bus` and `clock` must outlive the relay. Deliveries, due times
+  /// and leases use `clock`.
+  Relay(db::Db& db, const Bus& bus, const Clock& clock, RelayOptions options = {});
+  /// Stops the thread if running.
+  ~Relay();
+  Relay(const Relay&) = delete;
+  Relay& operator=(const Relay&) = delete;
+
+  /// Starts the delivery thread. No effect when already running.
+  void Start();
+  /// Lets the current batch finish (deliver and record outcomes), then joins
+  /// the thread. Must not be called from a handler.
+  void Stop();
+  /// Wakes the thread to claim now instead of after poll_interval. Cheap;
+  /// the outbox calls it after each commit that appended events.
+  void Notify();
+
+  /// One claim → deliver → record cycle; returns how many events it claimed
+  /// (0: nothing due). Throws DbError when the database fails; claimed rows
+  /// are then delivered again once their lease expires.
+  int RunOnce();
+
+  const std::string& relay_id() const { return options_.relay_id; }
+
+ private:
+  void Loop();
+  std::string Deliver(const Envelope& envelope) const;
+  std::int64_t NextAttemptAt(std::int64_t now_ms, int attempts) const;
+
+  db::Db& db_;
+  const Bus& bus_;
+  const Clock& clock_;
+  RelayOptions options_;
+
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool notified_ = false;
+  bool stopping_ = false;
+  std::thread thread_;
+};
+
+}  // namespace shop::platform::events
