@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "app/http_observer.hpp"
+#include "app/maintenance.hpp"
 #include "app/routes.hpp"
 #include "platform/db/embedded_migrations.hpp"
 #include "platform/db/migrations.hpp"
@@ -165,6 +166,8 @@ int App::Serve() {
           }};
   platform::http::Server server(options, router_, middlewares_, hooks);
 
+  Maintenance maintenance(*db_, clock_, std::chrono::hours(24 * config_.events.inbox_retention_days));
+  maintenance.Start();
   if (config_.events.relay_enabled) relay_->Start();
   try {
     server.Run();
@@ -175,6 +178,7 @@ int App::Serve() {
   }
   // The server has drained; let the relay finish the batch it holds.
   relay_->Stop();
+  maintenance.Stop();
   logger->info("stopped cleanly");
   return 0;
 }

@@ -59,6 +59,7 @@ struct EventsConfig {
   int max_attempts = 8;
   std::int64_t backoff_base_ms = 500;
   std::int64_t backoff_max_ms = 300'000;
+  std::int64_t inbox_retention_days = 30;
 };
 
 struct LogConfig {

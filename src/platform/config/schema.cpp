@@ -252,6 +252,11 @@ std::vector<KeySpec> BuildSchema() {
           "events.backoff_base_ms", "First retry delay; it doubles per attempt.", Positive()),
       In<&C::events, &EventsConfig::backoff_max_ms>("events.backoff_max_ms",
                                                     "Upper bound of the retry delay.", Positive()),
+      In<&C::events, &EventsConfig::inbox_retention_days>(
+          "events.inbox_retention_days",
+          "How long consumers remember processed event ids (redelivery dedupe); older entries are "
+          "pruned hourly. Keep it longer than any dead letter you may redrive.",
+          Positive()),
 
       In<&C::log, &LogConfig::level>("log.level",
                                      "Lowest level logged: `trace`, `debug`, `info`, `warn`, `error`.",
