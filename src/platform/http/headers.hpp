@@ -20,6 +20,8 @@ class Headers {
   /// Replaces every value of `name` with one.
   void Set(std::string name, std::string value);
   void Remove(std::string_view name);
+  /// Pre-sizes for `count` headers (the server knows how many it will copy).
+  void Reserve(std::size_t count) { items_.reserve(count); }
 
   const std::vector<std::pair<std::string, std::string>>& All() const { return items_; }
 

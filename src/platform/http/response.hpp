@@ -41,6 +41,10 @@ struct Response {
   /// RFC 9457 application/problem+json for an Error; status from the one
   /// error→status table. `instance` is usually the request path.
   static Response Problem(const Error& error, std::string_view instance = {});
+  /// problem+json for a protocol-level answer that has no ErrorCode (405,
+  /// 431, 505…): type "/problems/<type_name>", the given status and title.
+  static Response ProtocolProblem(int status, std::string_view type_name, std::string_view title,
+                                  std::string_view detail, std::string_view instance = {});
 
   void AddCookie(const SetCookie& cookie);
 };

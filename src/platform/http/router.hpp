@@ -1,9 +1,17 @@
 #pragma once
 /// Maps (method, path) to a handler. Patterns are literal segments and
-/// `{name}` parameters ("/api/v1/products/{slug}"). A path that matches with
+/// `{name}` parameters ("/api/v1/products/{slug}"); a last segment
+/// `{name...}` captures the rest of the path ("/static/{path...}" matches
+/// "/static/css/site.css" with path = "css/site.css"). A path that matches with
 /// another method yields kMethodNotAllowed with the Allow list; HEAD falls
 /// back to GET. Routes are added at start-up; Find() is then safe to call
 /// from any number of threads.
+///
+/// Matching: a literal segment beats `{name}`, which beats `{name...}`, but
+/// only where the more specific branch can answer the method. Trailing
+/// slashes are significant: "/a/" does not match "/a", and a pattern may not
+/// end in '/' (except "/" itself). Parameters never match an empty segment.
+/// Find() takes the percent-decoded path, so "%2F" separates segments like '/'.
 
 #include "platform/http/request.hpp"
 #include "platform/http/response.hpp"

@@ -61,7 +61,9 @@ struct ServerHooks {
 class Server {
  public:
   /// `router` and the middlewares must outlive the server. Middlewares run in
-  /// order around every routed handler, on the thread that runs the handler.
+  /// order around every routed handler, on the thread that runs the handler
+  /// (the first is outermost); 404 and 405 answers pass through them too.
+  /// Every route must be registered before Run(), which composes the chains.
   Server(ServerOptions options, const Router& router, std::vector<Middleware> middlewares,
          ServerHooks hooks = {});
   ~Server();
@@ -69,8 +71,9 @@ class Server {
   Server& operator=(const Server&) = delete;
 
   /// Binds, serves and blocks until a drain completes. Installs SIGTERM and
-  /// SIGINT handlers that call Shutdown(). Throws std::system_error if the
-  /// address cannot be bound.
+  /// SIGINT handlers that call Shutdown() (a second signal during the drain
+  /// closes every connection at once). Throws std::system_error if the
+  /// address cannot be bound. Call at most once.
   void Run();
   /// Starts a graceful drain; safe from any thread, idempotent.
   void Shutdown();
