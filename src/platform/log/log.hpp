@@ -1,8 +1,9 @@
 #pragma once
 /// Logging (DESIGN §2): spdlog, one JSON object per line on stdout
 /// (ts, level, module, msg, and request_id/trace_id/route while a request is
-/// being handled on this thread). Loggers are asynchronous so a slow stdout
-/// never stalls an I/O thread.
+/// being handled on this thread). Lines go into a 64 KiB stdio buffer that is
+/// flushed when full, every second, and at once on a warning or error, so a
+/// request costs a memcpy rather than a write(2).
 
 #include <spdlog/logger.h>
 
@@ -21,7 +22,7 @@ struct Options {
 /// safe to call again (tests) — it replaces the previous set-up.
 void Init(const Options& options);
 
-/// Flushes and stops the async workers; call before exit.
+/// Flushes and drops every logger; call before exit.
 void Shutdown();
 
 /// A logger whose lines carry `"module": name` ("http", "events", "catalog").
