@@ -35,3 +35,6 @@ target_link_libraries(shop_xapian INTERFACE ${XAPIAN_LIBRARIES})
 find_path(MUSTACHE_INCLUDE_DIR mustache.hpp PATH_SUFFIXES kainjow REQUIRED)
 add_library(shop_mustache INTERFACE)
 target_include_directories(shop_mustache SYSTEM INTERFACE ${MUSTACHE_INCLUDE_DIR})
+
+# utf8proc: Unicode normalisation (NFC) and case folding for e-mail addresses.
+pkg_check_modules(UTF8PROC REQUIRED IMPORTED_TARGET libutf8proc)

@@ -84,6 +84,15 @@ App::App(platform::config::Config config)
           .relay_id = fmt::format("relay-{}-{}", ::getpid(), ids_.NewToken(6))});
   outbox_ = std::make_unique<platform::events::Outbox>(clock_, ids_, [this] { relay_->Notify(); });
   outbox_admin_ = std::make_unique<platform::events::OutboxAdmin>(*db_, clock_, [this] { relay_->Notify(); });
+
+  identity_ = std::make_unique<identity::IdentityModule>(identity::IdentityModuleDeps{
+      .config = config_,
+      .db = *db_,
+      .kv = *kv_,
+      .outbox = *outbox_,
+      .clock = clock_,
+      .ids = ids_,
+      .templates = *templates_});
 }
 
 App::~App() = default;
@@ -112,6 +121,9 @@ void App::Wire() {
   });
   middlewares_.push_back(mw::SecurityHeaders());
   middlewares_.push_back(mw::ErrorBoundary());
+  // Inside the error boundary: an exception while authenticating is a 500
+  // with a request id like any other.
+  middlewares_.push_back(identity_->AuthMiddleware());
 
   // Routes keep references into this for the App's lifetime.
   route_deps_ = std::make_unique<RouteDeps>(RouteDeps{.config = config_,
@@ -127,6 +139,9 @@ void App::Wire() {
   RegisterOperationsRoutes(router_, *route_deps_);
   RegisterStorefrontRoutes(router_, *route_deps_);
   if (config_.debug.routes) RegisterDebugRoutes(router_, *route_deps_);
+  identity_->RegisterRoutes(router_);
+  identity_->RegisterSubscriptions(bus_);
+
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",
       platform::http::StaticFilesOptions{.max_age = std::chrono::seconds(config_.web.static_max_age_s)});

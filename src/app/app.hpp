@@ -17,6 +17,7 @@
 #include "platform/kv/kv.hpp"
 #include "platform/metrics/metrics.hpp"
 #include "platform/templates/templates.hpp"
+#include "shop/identity/module.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -56,6 +57,7 @@ class App {
   int Serve();
 
   const platform::http::Router& router() const { return router_; }
+  identity::IdentityModule& identity() { return *identity_; }
   platform::events::OutboxAdmin& outbox_admin() { return *outbox_admin_; }
 
  private:
@@ -71,6 +73,8 @@ class App {
   std::unique_ptr<platform::events::OutboxAdmin> outbox_admin_;
   std::unique_ptr<platform::events::Relay> relay_;
   std::unique_ptr<platform::templates::Templates> templates_;
+  // Modules, in dependency order.
+  std::unique_ptr<identity::IdentityModule> identity_;
   platform::http::Router router_;
   std::unique_ptr<RouteDeps> route_deps_;
   std::unique_ptr<platform::http::StaticFiles> static_files_;

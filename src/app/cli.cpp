@@ -27,6 +27,8 @@ Commands:
   outbox stats             pending events, oldest age, dead letters
   outbox dead-letters      list dead-lettered events
   outbox redrive ID|--all  put dead-lettered events back on the outbox
+  create-admin --email E --password-file F
+                           create an admin (or promote an existing account)
 
 Options:
 )";
@@ -38,7 +40,10 @@ int RunCli(int argc, char** argv) {
   options.add_options()
       ("config,c", po::value<std::string>(), "configuration file (TOML); keys are overridden by SHOPD_* variables")
       ("help,h", "print this help")
-      ("version,V", "print the version");
+      ("version,V", "print the version")
+      ("email", po::value<std::string>()->default_value(""), "create-admin: the admin's e-mail")
+      ("password-file", po::value<std::string>()->default_value(""),
+       "create-admin: file holding the password");
   po::options_description hidden;
   hidden.add_options()
       ("command", po::value<std::string>()->default_value("serve"), "")
@@ -87,6 +92,9 @@ int RunCli(int argc, char** argv) {
   if (command == "healthcheck") return CommandHealthcheck(config);
   if (command == "routes") return CommandRoutes(config);
   if (command == "outbox") return CommandOutbox(config, args);
+  if (command == "create-admin") {
+    return CommandCreateAdmin(config, vm["email"].as<std::string>(), vm["password-file"].as<std::string>());
+  }
   std::cerr << "shopd: unknown command '" << command << "'\n\n" << kUsage << options;
   return kExitUsage;
 }

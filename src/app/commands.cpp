@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <cstdlib>
+#include <fstream>
 #include <iostream>
 
 namespace shop::app {
@@ -34,6 +35,14 @@ int CommandServe(const platform::config::Config& config) {
   try {
     App app(config);
     app.PrepareSchema(config.database.auto_migrate);
+    if (config.profile == "dev") {
+      if (auto admin = app.identity().EnsureDemoAdmin()) {
+        // Printed once, when the account is created on an empty database.
+        std::cout << "\n  Demo admin created: " << admin->email << " / " << admin->password
+                  << "\n  Sign in at " << config.shop.base_url << "/signin\n\n"
+                  << std::flush;
+      }
+    }
     app.Wire();
     code = app.Serve();
   } catch (const StartupError& e) {
@@ -113,6 +122,40 @@ int CommandRoutes(const platform::config::Config& config) {
     std::cerr << "shopd routes: " << e.what() << "\n";
   }
   std::filesystem::remove_all(dir);
+  return code;
+}
+
+int CommandCreateAdmin(const platform::config::Config& config, const std::string& email,
+                       const std::string& password_file) {
+  if (email.empty() || password_file.empty()) {
+    std::cerr << "usage: shopd create-admin --email E --password-file F\n";
+    return kExitUsage;
+  }
+  std::ifstream in(password_file, std::ios::binary);
+  if (!in) {
+    std::cerr << "shopd create-admin: cannot read " << password_file << "\n";
+    return kExitUsage;
+  }
+  std::string password((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  while (!password.empty() && (password.back() == '\n' || password.back() == '\r')) password.pop_back();
+  InitLogging(config);
+  int code = kExitFailure;
+  try {
+    App app(config);
+    app.PrepareSchema(config.database.auto_migrate);
+    auto user = app.identity().service().EnsureUser(email, password, "Administrator", identity::Role::kAdmin);
+    if (user) {
+      std::cout << "admin ready: " << user->email << "\n";
+      code = 0;
+    } else {
+      std::cerr << "shopd create-admin: " << user.error().detail << "\n";
+      for (const auto& field : user.error().fields) std::cerr << "  " << field.field << ": " << field.message << "\n";
+      code = user.error().code == ErrorCode::kInvalidInput ? kExitUsage : kExitFailure;
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "shopd create-admin: " << e.what() << "\n";
+  }
+  platform::log::Shutdown();
   return code;
 }
 

@@ -15,5 +15,9 @@ int CommandMigrate(const platform::config::Config& config);
 int CommandHealthcheck(const platform::config::Config& config);
 int CommandRoutes(const platform::config::Config& config);
 int CommandOutbox(const platform::config::Config& config, const std::vector<std::string>& args);
+/// Creates (or promotes) an admin account; the password is read from a file
+/// so it never appears in the process list or shell history.
+int CommandCreateAdmin(const platform::config::Config& config, const std::string& email,
+                       const std::string& password_file);
 
 }  // namespace shop::app

@@ -73,6 +73,25 @@ struct WebConfig {
   std::int64_t static_max_age_s = 3600;
 };
 
+struct IdentityConfig {
+  std::int64_t argon2_memory_kib = 19456;  ///< argon2id memory cost; at least 19 MiB (OWASP)
+  std::int64_t argon2_ops = 2;             ///< argon2id passes; at least 2
+  std::int64_t session_idle_minutes = 120;
+  std::int64_t session_absolute_hours = 168;
+  std::int64_t reset_token_ttl_minutes = 30;
+  std::int64_t verification_token_ttl_hours = 48;
+  std::int64_t login_max_per_account = 5;
+  std::int64_t login_max_per_ip = 20;
+  std::int64_t register_max_per_ip = 10;
+  std::int64_t reset_max_per_account = 3;
+  std::int64_t throttle_window_seconds = 900;
+  std::string demo_admin_email = "admin@example.com";
+};
+
+struct MailConfig {
+  std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
+};
+
 struct DebugConfig {
   bool routes = false;  ///< /debug/sleep for shutdown tests; never in production
 };
@@ -87,6 +106,8 @@ struct Config {
   EventsConfig events;
   LogConfig log;
   WebConfig web;
+  IdentityConfig identity;
+  MailConfig mail;
   DebugConfig debug;
 };
 

@@ -270,6 +270,47 @@ std::vector<KeySpec> BuildSchema() {
       In<&C::web, &WebConfig::static_max_age_s>(
           "web.static_max_age_s", "`Cache-Control: max-age` of static files, in seconds.", NonNegative()),
 
+      In<&C::identity, &IdentityConfig::argon2_memory_kib>(
+          "identity.argon2_memory_kib",
+          "Memory cost of argon2id password hashing in KiB (at least 19456, OWASP's minimum). Raising it "
+          "re-hashes each password at its next sign-in.",
+          Range(19456, 4 * 1024 * 1024)),
+      In<&C::identity, &IdentityConfig::argon2_ops>(
+          "identity.argon2_ops", "Passes of argon2id password hashing (at least 2).", Range(2, 64)),
+      In<&C::identity, &IdentityConfig::session_idle_minutes>(
+          "identity.session_idle_minutes", "A session unused for this long ends.", Positive()),
+      In<&C::identity, &IdentityConfig::session_absolute_hours>(
+          "identity.session_absolute_hours", "A session ends this long after sign-in, used or not.",
+          Positive()),
+      In<&C::identity, &IdentityConfig::reset_token_ttl_minutes>(
+          "identity.reset_token_ttl_minutes", "How long a password reset link stays valid.", Positive()),
+      In<&C::identity, &IdentityConfig::verification_token_ttl_hours>(
+          "identity.verification_token_ttl_hours", "How long an e-mail verification link stays valid.",
+          Positive()),
+      In<&C::identity, &IdentityConfig::login_max_per_account>(
+          "identity.login_max_per_account",
+          "Failed sign-ins per account within the throttle window before further attempts get 429.",
+          Positive()),
+      In<&C::identity, &IdentityConfig::login_max_per_ip>(
+          "identity.login_max_per_ip", "Failed sign-ins per client address within the throttle window.",
+          Positive()),
+      In<&C::identity, &IdentityConfig::register_max_per_ip>(
+          "identity.register_max_per_ip", "Sign-ups per client address within the throttle window.",
+          Positive()),
+      In<&C::identity, &IdentityConfig::reset_max_per_account>(
+          "identity.reset_max_per_account",
+          "Password reset mails per account within the throttle window.", Positive()),
+      In<&C::identity, &IdentityConfig::throttle_window_seconds>(
+          "identity.throttle_window_seconds", "Length of the sign-in, sign-up and reset throttle window.",
+          Positive()),
+      In<&C::identity, &IdentityConfig::demo_admin_email>(
+          "identity.demo_admin_email",
+          "E-mail of the admin the `dev` profile creates on an empty database (password printed once).",
+          NonEmpty()),
+
+      In<&C::mail, &MailConfig::from>(
+          "mail.from", "`From` of outgoing mail; empty: `<shop.name> <no-reply@localhost>`."),
+
       In<&C::debug, &DebugConfig::routes>("debug.routes",
                                           "Enable the `/debug/*` routes used by tests; refused in `prod`."),
   };

@@ -1,0 +1,81 @@
+// Route guards: who may call a handler (access.hpp).
+#include "shop/identity/access.hpp"
+
+#include "http/env.hpp"
+
+#include <cstdio>
+
+namespace shop::identity {
+
+namespace http = platform::http;
+
+namespace {
+
+std::string EncodeQueryValue(std::string_view value) {
+  std::string out;
+  for (unsigned char c : value) {
+    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
+        c == '.' || c == '~' || c == '/') {
+      out.push_back(static_cast<char>(c));
+    } else {
+      char buf[4];
+      std::snprintf(buf, sizeof buf, "%%%02X", c);
+      out.append(buf);
+    }
+  }
+  return out;
+}
+
+bool Allows(Access access, const Principal& principal) {
+  switch (access) {
+    case Access::kPublic:
+    case Access::kCustomer:
+    case Access::kOwnerOrStaff:
+      return true;
+    case Access::kStaff:
+      return principal.IsStaff();
+    case Access::kAdmin:
+      return principal.IsAdmin();
+  }
+  return false;
+}
+
+http::Response Forbidden(const http::Request& request) {
+  if (IsApiPath(request.path)) {
+    return http::Response::Problem(Error{ErrorCode::kForbidden, "you may not do this", {}}, request.path);
+  }
+  if (const ErrorPages* pages = request.GetContext<ErrorPages>(); pages && pages->env) {
+    return ErrorPage(*pages->env, request, 403, "Forbidden", "Your account may not open this page.");
+  }
+  return http::Response::Html(403, "<!doctype html><title>Forbidden</title><h1>Forbidden</h1>");
+}
+
+}  // namespace
+
+const Principal* CurrentPrincipal(const http::Request& request) { return request.GetContext<Principal>(); }
+
+bool IsOwnerOrStaff(const Principal& principal, const UserId& owner) {
+  return principal.IsStaff() || principal.user_id == owner;
+}
+
+http::Handler Require(Access access, http::Handler handler) {
+  return [access, handler = std::move(handler)](http::Request& request) -> http::Response {
+    if (access == Access::kPublic) return handler(request);
+    const Principal* principal = CurrentPrincipal(request);
+    if (!principal) {
+      if (IsApiPath(request.path)) {
+        auto response = http::Response::Problem(Error{ErrorCode::kUnauthenticated, "sign in required", {}},
+                                                request.path);
+        response.headers.Set("WWW-Authenticate", "Bearer");
+        return response;
+      }
+      // Only a GET target can be returned to after signing in.
+      if (request.method != http::Method::kGet) return http::Response::Redirect("/signin");
+      return http::Response::Redirect("/signin?next=" + EncodeQueryValue(request.target));
+    }
+    if (!Allows(access, *principal)) return Forbidden(request);
+    return handler(request);
+  };
+}
+
+}  // namespace shop::identity
