@@ -1,5 +1,7 @@
 #include "app/routes.hpp"
 
+#include "shop/identity/access.hpp"
+
 #include <boost/json.hpp>
 
 #include <ctime>
@@ -20,10 +22,14 @@ boost::json::object PageBase(const RouteDeps& deps, std::string_view title) {
 }
 
 void RegisterStorefrontRoutes(http::Router& router, const RouteDeps& deps) {
-  router.Get("/", [&deps](http::Request&) {
+  router.Get("/", [&deps](http::Request& request) {
     auto data = PageBase(deps, "");
+    identity::AddNavigation(data, request);
     data["description"] = deps.config.shop.name + " — shop online.";
-    return http::Response::Html(200, deps.templates.RenderPage("home", data));
+    auto response = http::Response::Html(200, deps.templates.RenderPage("home", data));
+    // A signed-in visitor's page carries their name and CSRF token.
+    if (data["signed_in"].as_bool()) response.headers.Set("Cache-Control", "no-store");
+    return response;
   });
 }
 

@@ -14,173 +14,34 @@ import argparse
 import base64
 import hashlib
 import hmac
-import http.client
 import json
 import os
 import re
 import secrets
-import shutil
-import socket
-import subprocess
 import sys
-import tempfile
 import time
 import unittest
 import urllib.parse
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from shopd_harness import Backend, Client, Server as HarnessServer  # noqa: E402
+
 ARGS = None
-SKIP = 77
 SERVER = None  # the main shopd under test
 ADMIN_EMAIL = "root-admin@example.com"
 ADMIN_PASSWORD = "admin-" + secrets.token_urlsafe(12)
 RUN = secrets.token_hex(4)  # keeps e-mails unique when a shared Redis outlives a run
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def unique_email(tag: str) -> str:
     return f"{tag}-{RUN}-{secrets.token_hex(3)}@example.com"
 
 
-class Reply:
-    def __init__(self, status, headers, body):
-        self.status = status
-        self.headers = headers  # list of (name, value)
-        self.body = body
+class Server(HarnessServer):
+    """The harness server plus the dev mail channel's files."""
 
-    def header(self, name):
-        for k, v in self.headers:
-            if k.lower() == name.lower():
-                return v
-        return None
-
-    def headers_named(self, name):
-        return [v for k, v in self.headers if k.lower() == name.lower()]
-
-    def json(self):
-        return json.loads(self.body)
-
-    @property
-    def text(self):
-        return self.body.decode("utf-8", "replace")
-
-
-class Client:
-    """A tiny HTTP client with its own cookie jar (no redirects followed)."""
-
-    def __init__(self, server):
-        self.server = server
-        self.cookies = {}
-
-    def request(self, method, path, json_body=None, form=None, headers=None, bearer=None, raw=None,
-                content_type=None, timeout=30):
-        hdrs = {}
-        body = None
-        if json_body is not None:
-            body = json.dumps(json_body).encode()
-            hdrs["Content-Type"] = "application/json"
-        elif form is not None:
-            body = urllib.parse.urlencode(form).encode()
-            hdrs["Content-Type"] = "application/x-www-form-urlencoded"
-        elif raw is not None:
-            body = raw if isinstance(raw, bytes) else raw.encode()
-            hdrs["Content-Type"] = content_type or "application/json"
-        if self.cookies:
-            hdrs["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        if bearer is not None:
-            hdrs["Authorization"] = f"Bearer {bearer}"
-        hdrs.update(headers or {})
-        conn = http.client.HTTPConnection("127.0.0.1", self.server.port, timeout=timeout)
-        try:
-            conn.request(method, path, body=body, headers=hdrs)
-            resp = conn.getresponse()
-            reply = Reply(resp.status, resp.getheaders(), resp.read())
-        finally:
-            conn.close()
-        for value in reply.headers_named("Set-Cookie"):
-            name, _, rest = value.partition("=")
-            val = rest.split(";", 1)[0]
-            if "Max-Age=0" in value or val == "":
-                self.cookies.pop(name, None)
-            else:
-                self.cookies[name] = val
-        return reply
-
-    def same_origin(self):
-        return {"Origin": self.server.base_url}
-
-    @property
-    def session(self):
-        return self.cookies.get("shopd_session")
-
-
-class Server:
     def __init__(self, name, extra_env=None):
-        self.dir = tempfile.mkdtemp(prefix=f"shopd-identity-{name}-")
-        self.data_dir = os.path.join(self.dir, "data")
-        self.port = free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPD_")}
-        env.update({
-            "SHOPD_HTTP_PORT": str(self.port),
-            "SHOPD_HTTP_HOST": "127.0.0.1",
-            "SHOPD_DATA_DIR": self.data_dir,
-            "SHOPD_SHOP_BASE_URL": self.base_url,
-            "SHOPD_LOG_LEVEL": "warn",
-            "SHOPD_IDENTITY_LOGIN_MAX_PER_IP": "100000",
-            "SHOPD_IDENTITY_REGISTER_MAX_PER_IP": "100000",
-        })
-        env.update(extra_env or {})
-        self.env = env
-        self.config = os.path.join(ARGS.source_dir, "config", "dev.toml")
-        self.log_path = os.path.join(self.dir, "shopd.log")
-        self.proc = None
-
-    def cli(self, *args, timeout=120):
-        return subprocess.run([ARGS.binary, "--config", self.config, *args], env=self.env, cwd=ARGS.source_dir,
-                              capture_output=True, text=True, timeout=timeout)
-
-    def start(self):
-        self.log = open(self.log_path, "w")
-        self.proc = subprocess.Popen([ARGS.binary, "--config", self.config, "serve"], env=self.env,
-                                     stdout=self.log, stderr=subprocess.STDOUT, cwd=ARGS.source_dir)
-        deadline = time.time() + 60
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise AssertionError(f"shopd exited early ({self.proc.returncode}):\n{self.output()}")
-            try:
-                if Client(self).request("GET", "/livez", timeout=2).status == 200:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.05)
-        raise AssertionError("shopd did not become live:\n" + self.output())
-
-    def output(self):
-        try:
-            with open(self.log_path) as f:
-                return f.read()[-6000:]
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
-        if getattr(self, "log", None):
-            self.log.close()
-
-    def cleanup(self):
-        self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        super().__init__(ARGS, f"identity-{name}", extra_env)
 
     def mails_to(self, address, contains, timeout=15):
         """Bodies of .eml files addressed to `address` that contain `contains`, waiting for one."""
@@ -335,6 +196,14 @@ class RegistrationTest(IdentityTestCase):
                 self.assertProblem(reply, 400)
         reply = Client(SERVER).request("POST", "/api/v1/auth/register", raw="email=a", content_type="text/plain")
         self.assertProblem(reply, 400)
+        # A repeated key is refused rather than letting one reader take the first and another the last.
+        dup_email = unique_email("dup")
+        reply = Client(SERVER).request("POST", "/api/v1/auth/register", raw=(
+            '{"email": "%s", "password": "correct horse battery", "name": "a", "name": "b"}' % dup_email))
+        problem = self.assertProblem(reply, 400)
+        self.assertEqual([e["field"] for e in problem["errors"]], ["name"])
+        self.assertProblem(Client(SERVER).request("POST", "/api/v1/auth/login", json_body={
+            "email": dup_email, "password": "correct horse battery"}), 401)
         # Nothing was created by any of them.
         reply = Client(SERVER).request("POST", "/api/v1/auth/login",
                                        json_body={"email": cases[1]["email"], "password": "correct horse battery"})
@@ -451,6 +320,27 @@ class SessionTest(IdentityTestCase):
         self.assertProblem(self.me(old), 401)
         self.assertEqual(Client(SERVER).request("POST", "/api/v1/auth/login", json_body={
             "email": email, "password": "another good one"}).status, 200)
+
+    def test_password_change_ends_the_accounts_other_sessions_and_tokens(self):
+        client, email, _ = new_customer("pwother")
+        laptop = Client(SERVER)
+        self.assertEqual(laptop.request("POST", "/api/v1/auth/login", json_body={
+            "email": email, "password": "correct horse battery"}).status, 200)
+        token = login_token(email, "correct horse battery")
+        self.assertEqual(self.me(laptop).status, 200)
+        self.assertEqual(self.me(Client(SERVER), bearer=token).status, 200)
+        ok = client.request("POST", "/api/v1/me/password", headers=client.same_origin(),
+                            json_body={"current_password": "correct horse battery",
+                                       "new_password": "another good one"})
+        self.assertEqual(ok.status, 204, ok.text)
+        self.assertEqual(self.me(client).status, 200)  # this browser continues on its new session
+        self.assertProblem(self.me(laptop), 401)
+        self.assertProblem(self.me(Client(SERVER), bearer=token), 401)
+        # Sessions made after the change work as usual.
+        fresh = Client(SERVER)
+        self.assertEqual(fresh.request("POST", "/api/v1/auth/login", json_body={
+            "email": email, "password": "another good one"}).status, 200)
+        self.assertEqual(self.me(fresh).status, 200)
 
 
 # --- CSRF ----------------------------------------------------------------------
@@ -574,6 +464,9 @@ class MailFlowTest(IdentityTestCase):
                                          json_body={"email": unique_email("ghost")})
         self.assertEqual(unknown.status, 202)
         self.assertEqual(unknown.body, reply.body)
+        signed_in = Client(SERVER)
+        self.assertEqual(signed_in.request("POST", "/api/v1/auth/login", json_body={
+            "email": email, "password": "correct horse battery"}).status, 200)
         mails = SERVER.mails_to(email, "/reset-password?token=")
         token = re.search(r"/reset-password\?token=([A-Za-z0-9_\-]+)", mails[-1]).group(1)
         self.assertProblem(Client(SERVER).request("POST", "/api/v1/auth/password-reset/confirm",
@@ -591,6 +484,8 @@ class MailFlowTest(IdentityTestCase):
         new = Client(SERVER).request("POST", "/api/v1/auth/login",
                                      json_body={"email": email, "password": "brand new pass"})
         self.assertEqual(new.status, 200, new.text)
+        # The session from before the reset ended with it.
+        self.assertProblem(self.me(signed_in), 401)
 
     def test_email_verification(self):
         client, email, user = new_customer("verify")
@@ -749,6 +644,12 @@ class PagesTest(IdentityTestCase):
         self.assertEqual(done.header("Location"), "/account")
         account = client.request("GET", "/account")
         self.assertEqual(account.status, 200)
+        # Every page's header shows the sign-in state, the home page included.
+        home = client.request("GET", "/")
+        self.assertIn("Sign out", home.text)
+        self.assertNotIn('href="/signin"', home.text)
+        self.assertEqual(home.header("Cache-Control"), "no-store")
+        self.assertIn('href="/signin"', Client(SERVER).request("GET", "/").text)
         csrf = re.search(r'name="_csrf" value="([^"]+)"', account.text).group(1)
         # A form post with the token and no Origin header is accepted.
         saved = client.request("POST", "/account/profile", form={"_csrf": csrf, "name": "Renamed", "email": email})
@@ -773,19 +674,6 @@ class PagesTest(IdentityTestCase):
                 self.assertEqual(ok.header("Location"), expected)
 
 
-def create_postgres_database(admin_url):
-    name = f"shopd_identity_{os.getpid()}_{secrets.token_hex(3)}"
-    subprocess.run(["psql", admin_url, "-v", "ON_ERROR_STOP=1", "-qc", f"CREATE DATABASE {name}"], check=True,
-                   capture_output=True, text=True)
-    parts = urllib.parse.urlsplit(admin_url)
-    return name, urllib.parse.urlunsplit(parts._replace(path="/" + name))
-
-
-def drop_postgres_database(admin_url, name):
-    subprocess.run(["psql", admin_url, "-qc", f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"],
-                   capture_output=True, text=True)
-
-
 def main():
     global ARGS, SERVER
     parser = argparse.ArgumentParser()
@@ -794,44 +682,20 @@ def main():
     parser.add_argument("--backend", choices=["sqlite", "postgres", "redis"], default="sqlite")
     ARGS, rest = parser.parse_known_args()
 
-    extra = {}
-    pg_admin, pg_name = None, None
-    require = os.environ.get("SHOPD_TEST_REQUIRE_SERVERS") == "1"
-    if ARGS.backend in ("postgres", "redis"):
-        var = "SHOPD_TEST_POSTGRES_URL" if ARGS.backend == "postgres" else "SHOPD_TEST_REDIS_URL"
-        if not os.environ.get(var):
-            message = f"{var} is not set: the {ARGS.backend} run of the identity tests needs that server"
-            if require:
-                print(f"FAIL: {message} (SHOPD_TEST_REQUIRE_SERVERS=1)")
-                return 1
-            print(f"SKIPPED: {message} (scripts/test-servers.sh starts one)")
-            return SKIP
-        if ARGS.backend == "postgres":
-            pg_admin = os.environ[var]
-            pg_name, url = create_postgres_database(pg_admin)
-            extra["SHOPD_DATABASE_URL"] = url
-        else:
-            extra["SHOPD_REDIS_URL"] = os.environ[var]
-
-    SERVER = Server(ARGS.backend, extra)
-    try:
-        password_file = os.path.join(SERVER.dir, "admin-password")
-        with open(password_file, "w") as f:
-            f.write(ADMIN_PASSWORD + "\n")
-        created = SERVER.cli("create-admin", "--email", ADMIN_EMAIL, "--password-file", password_file)
-        if created.returncode != 0:
-            print(f"create-admin failed ({created.returncode}):\n{created.stdout}\n{created.stderr}")
-            return 1
-        SERVER.start()
-        suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
-        result = unittest.TextTestRunner(verbosity=2).run(suite)
-        if not result.wasSuccessful():
-            print("---- shopd output ----\n" + SERVER.output())
-        return 0 if result.wasSuccessful() else 1
-    finally:
-        SERVER.cleanup()
-        if pg_name:
-            drop_postgres_database(pg_admin, pg_name)
+    with Backend(ARGS.backend, "identity") as backend:
+        if backend.env is None:
+            return backend.status
+        SERVER = Server(ARGS.backend, backend.env)
+        try:
+            SERVER.create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)
+            SERVER.start()
+            suite = unittest.defaultTestLoader.loadTestsFromModule(sys.modules[__name__])
+            result = unittest.TextTestRunner(verbosity=2).run(suite)
+            if not result.wasSuccessful():
+                print("---- shopd output ----\n" + SERVER.output())
+            return 0 if result.wasSuccessful() else 1
+        finally:
+            SERVER.cleanup()
 
 
 if __name__ == "__main__":

@@ -54,6 +54,17 @@ http::Response Forbidden(const http::Request& request) {
 
 const Principal* CurrentPrincipal(const http::Request& request) { return request.GetContext<Principal>(); }
 
+std::string CsrfToken(const http::Request& request) { return AuthOf(request).csrf; }
+
+void AddNavigation(boost::json::object& data, const http::Request& request) {
+  const Principal* principal = CurrentPrincipal(request);
+  data["signed_in"] = principal != nullptr;
+  data["is_staff"] = principal && principal->IsStaff();
+  data["is_admin"] = principal && principal->IsAdmin();
+  data["user_name"] = principal ? (principal->name.empty() ? principal->email : principal->name) : std::string();
+  data["csrf"] = CsrfToken(request);
+}
+
 bool IsOwnerOrStaff(const Principal& principal, const UserId& owner) {
   return principal.IsStaff() || principal.user_id == owner;
 }

@@ -109,6 +109,7 @@ void RegisterAccountPages(http::Router& router, const HttpEnv& env) {
       return RenderAccount(env, request, StatusFor(changed.error().code), errors);
     }
     auto response = http::Response::Redirect("/account?saved=password");
+    env.sessions.EndAllFor(Me(request));
     StartSession(env, request, Me(request), response);
     return response;
   }));

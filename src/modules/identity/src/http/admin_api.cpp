@@ -1,6 +1,6 @@
 // /api/v1/admin/customers: staff list and search; admins grant or revoke staff.
 #include "http/env.hpp"
-#include "http/json_input.hpp"
+#include "http/password_input.hpp"
 #include "http/views.hpp"
 #include "shop/identity/access.hpp"
 

@@ -1,7 +1,7 @@
 // POST /api/v1/auth/{register,login,logout,password-reset,password-reset/confirm,verify-email}.
 #include "http/env.hpp"
 #include "http/flows.hpp"
-#include "http/json_input.hpp"
+#include "http/password_input.hpp"
 #include "http/views.hpp"
 
 namespace shop::identity {
@@ -95,6 +95,8 @@ void RegisterAuthApi(http::Router& router, const HttpEnv& env) {
     if (auto done = input->Finish(); !done) return http::Response::Problem(done.error(), request.path);
     Result<User> user = env.service.ResetPassword(*token, *password);
     if (!user) return http::Response::Problem(user.error(), request.path);
+    // Whoever knew the old password is signed out everywhere.
+    env.sessions.EndAllFor(user->id);
     return http::Response::NoContent();
   });
 

@@ -132,6 +132,8 @@ void RegisterAuthPages(http::Router& router, const HttpEnv& env) {
       }
       return RenderPage(env, StatusFor(user.error().code), "identity/reset_password", data);
     }
+    // Whoever knew the old password is signed out everywhere.
+    env.sessions.EndAllFor(user->id);
     return http::Response::Redirect("/signin?reset=1");
   });
 

@@ -1,7 +1,7 @@
 // /api/v1/me: profile, password, address book — the signed-in user's own data.
 #include "http/env.hpp"
 #include "http/flows.hpp"
-#include "http/json_input.hpp"
+#include "http/password_input.hpp"
 #include "http/views.hpp"
 #include "shop/identity/access.hpp"
 
@@ -70,7 +70,9 @@ void RegisterMeApi(http::Router& router, const HttpEnv& env) {
     Result<void> changed = env.service.ChangePassword(Me(request), *current, *next);
     if (!changed) return Problem(request, changed.error());
     auto response = http::Response::NoContent();
-    // A new session id after a credential change; bearer tokens stay as they are.
+    // Every session and token of the account ends, this request's bearer
+    // token included; a browser continues on a new session id.
+    env.sessions.EndAllFor(Me(request));
     if (AuthOf(request).kind == RequestAuth::Kind::kCookie) {
       NewSession session = StartSession(env, request, Me(request), response);
       response.headers.Set("X-CSRF-Token", session.csrf);

@@ -17,12 +17,7 @@ json::object PageData(const HttpEnv& env, const http::Request& request, std::str
   data["shop_name"] = env.config.shop.name;
   data["year"] = tm.tm_year + 1900;
   if (!title.empty()) data["title"] = title;
-  const Principal* principal = CurrentPrincipal(request);
-  data["signed_in"] = principal != nullptr;
-  data["is_staff"] = principal && principal->IsStaff();
-  data["is_admin"] = principal && principal->IsAdmin();
-  data["user_name"] = principal ? (principal->name.empty() ? principal->email : principal->name) : std::string();
-  data["csrf"] = AuthOf(request).csrf;
+  AddNavigation(data, request);
   return data;
 }
 

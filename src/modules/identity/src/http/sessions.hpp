@@ -58,11 +58,18 @@ class SessionStore {
   std::optional<UserId> ResolveToken(std::string_view token);
   void RevokeToken(std::string_view token);
 
+  /// Ends every session and API token `user` holds (password changed or
+  /// reset). Each record carries the account's credential epoch from when it
+  /// was made; this bumps the epoch, so older records stop resolving on any
+  /// instance without having to find them.
+  void EndAllFor(const UserId& user);
+
   platform::http::SetCookie Cookie(const std::string& id) const;
   platform::http::SetCookie ClearCookie() const;
 
  private:
   static bool WellFormed(std::string_view secret);
+  std::int64_t Epoch(const UserId& user);
 
   platform::kv::KvStore& kv_;
   const platform::Clock& clock_;

@@ -12,6 +12,10 @@
 #include "platform/http/router.hpp"
 #include "shop/identity/types.hpp"
 
+#include <boost/json/object.hpp>
+
+#include <string>
+
 namespace shop::identity {
 
 enum class Access {
@@ -30,6 +34,16 @@ const Principal* CurrentPrincipal(const platform::http::Request& request);
 /// /signin?next=<path>; signed in without the role → 403 (problem+json on
 /// the API, an HTML page otherwise).
 platform::http::Handler Require(Access access, platform::http::Handler handler);
+
+/// The CSRF token of this request's browser session, "" for anonymous and
+/// bearer requests. Every state-changing form carries it as the hidden field
+/// `_csrf` (anonymous forms rely on the Origin / Sec-Fetch-Site rule).
+std::string CsrfToken(const platform::http::Request& request);
+
+/// Adds what the layout's header needs to page data: signed_in, is_staff,
+/// is_admin, user_name and csrf. Every module's pages call this, so the
+/// navigation looks the same on every page.
+void AddNavigation(boost::json::object& data, const platform::http::Request& request);
 
 /// True when `principal` owns the resource or is staff.
 bool IsOwnerOrStaff(const Principal& principal, const UserId& owner);
