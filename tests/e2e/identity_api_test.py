@@ -24,7 +24,7 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from shopd_harness import Backend, Client, Server as HarnessServer  # noqa: E402
+from shopd_harness import Backend, Client, ProblemAssertions, Server as HarnessServer  # noqa: E402
 
 ARGS = None
 SERVER = None  # the main shopd under test
@@ -104,14 +104,7 @@ ADDRESS = {"name": "Ana Example", "line1": "Main Street 1", "city": "Berlin", "p
            "country": "DE"}
 
 
-class IdentityTestCase(unittest.TestCase):
-    def assertProblem(self, reply, status):
-        self.assertEqual(reply.status, status, reply.text)
-        self.assertEqual(reply.header("Content-Type"), "application/problem+json", reply.text)
-        body = reply.json()
-        self.assertEqual(body["status"], status)
-        return body
-
+class IdentityTestCase(ProblemAssertions):
     def me(self, client, **kw):
         return client.request("GET", "/api/v1/me", **kw)
 

@@ -7,6 +7,8 @@
 /// the mail channel needs it for the link; the database keeps only its hash.
 /// Subscribers must not log or store payloads of those two types.
 
+#include "platform/events/payload.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -15,15 +17,6 @@
 #include <string_view>
 
 namespace shop::identity::events {
-
-namespace detail {
-inline std::string Str(const boost::json::object& o, std::string_view key) {
-  return std::string(o.at(key).as_string());
-}
-inline std::int64_t Int(const boost::json::object& o, std::string_view key) {
-  return o.at(key).to_number<std::int64_t>();
-}
-}  // namespace detail
 
 /// A customer account was created.
 struct UserRegistered {
@@ -35,7 +28,7 @@ struct UserRegistered {
   boost::json::value ToJson() const { return {{"user_id", user_id}, {"email", email}, {"name", name}}; }
   static UserRegistered FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "user_id"), detail::Str(o, "email"), detail::Str(o, "name")};
+    return {platform::events::PayloadString(o, "user_id"), platform::events::PayloadString(o, "email"), platform::events::PayloadString(o, "name")};
   }
 };
 
@@ -58,8 +51,8 @@ struct PasswordResetRequested {
   }
   static PasswordResetRequested FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "user_id"), detail::Str(o, "email"), detail::Str(o, "name"),
-            detail::Str(o, "token"), detail::Int(o, "expires_at_ms")};
+    return {platform::events::PayloadString(o, "user_id"), platform::events::PayloadString(o, "email"), platform::events::PayloadString(o, "name"),
+            platform::events::PayloadString(o, "token"), platform::events::PayloadInt(o, "expires_at_ms")};
   }
 };
 
@@ -81,8 +74,8 @@ struct EmailVerificationRequested {
   }
   static EmailVerificationRequested FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "user_id"), detail::Str(o, "email"), detail::Str(o, "name"),
-            detail::Str(o, "token"), detail::Int(o, "expires_at_ms")};
+    return {platform::events::PayloadString(o, "user_id"), platform::events::PayloadString(o, "email"), platform::events::PayloadString(o, "name"),
+            platform::events::PayloadString(o, "token"), platform::events::PayloadInt(o, "expires_at_ms")};
   }
 };
 
@@ -93,7 +86,7 @@ struct PasswordChanged {
   std::string user_id;
   boost::json::value ToJson() const { return {{"user_id", user_id}}; }
   static PasswordChanged FromJson(const boost::json::value& v) {
-    return {detail::Str(v.as_object(), "user_id")};
+    return {platform::events::PayloadString(v.as_object(), "user_id")};
   }
 };
 
@@ -107,7 +100,7 @@ struct RoleChanged {
   boost::json::value ToJson() const { return {{"user_id", user_id}, {"role", role}, {"actor", actor}}; }
   static RoleChanged FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "user_id"), detail::Str(o, "role"), detail::Str(o, "actor")};
+    return {platform::events::PayloadString(o, "user_id"), platform::events::PayloadString(o, "role"), platform::events::PayloadString(o, "actor")};
   }
 };
 
