@@ -110,16 +110,8 @@ Xapian::Document DocumentMaker::Make(const Document& document) {
 }
 
 std::string Fingerprint(const Document& document) {
-  // FNV-1a over every field with separators, so ("ab","c") ≠ ("a","bc").
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
+  FieldHash hash;
+  auto mix = [&hash](std::string_view s) { hash.Mix(s); };
   mix(document.id);
   for (const auto& t : document.text) {
     mix(t.text);
@@ -138,7 +130,7 @@ std::string Fingerprint(const Document& document) {
     mix(v);
   }
   mix(document.data);
-  return fmt::format("{:016x}", h);
+  return fmt::format("{:016x}", hash.value());
 }
 
 std::vector<std::string> SpellingWords(const Xapian::Document& doc) {

@@ -7,6 +7,7 @@
 
 #include <xapian.h>
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -53,6 +54,25 @@ class DocumentMaker {
 /// A stable hash of everything a document holds, hex: equal fingerprints
 /// mean an identical stored document.
 std::string Fingerprint(const Document& document);
+
+/// FNV-1a over a sequence of strings, each followed by a separator byte, so
+/// ("ab", "c") and ("a", "bc") differ. For change detection and cursor
+/// fingerprints, not security.
+class FieldHash {
+ public:
+  void Mix(std::string_view s) {
+    for (unsigned char c : s) Step(c);
+    Step(0xff);
+  }
+  std::uint64_t value() const { return h_; }
+
+ private:
+  void Step(unsigned char c) {
+    h_ ^= c;
+    h_ *= 1099511628211ULL;
+  }
+  std::uint64_t h_ = 1469598103934665603ULL;
+};
 
 /// The words of `doc` that feed spelling correction: its unprefixed,
 /// unstemmed terms that contain a letter.

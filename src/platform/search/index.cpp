@@ -747,15 +747,8 @@ std::optional<std::string> UnBase64Url(std::string_view in) {
 }  // namespace
 
 std::uint64_t QueryFingerprint(const Query& query) {
-  std::uint64_t h = 1469598103934665603ULL;
-  auto mix = [&h](std::string_view s) {
-    for (unsigned char c : s) {
-      h ^= c;
-      h *= 1099511628211ULL;
-    }
-    h ^= 0xff;
-    h *= 1099511628211ULL;
-  };
+  FieldHash hash;
+  auto mix = [&hash](std::string_view s) { hash.Mix(s); };
   mix(query.text);
   auto filters = query.filters;
   std::sort(filters.begin(), filters.end());
@@ -770,7 +763,7 @@ std::uint64_t QueryFingerprint(const Query& query) {
   }
   mix(std::to_string(static_cast<int>(query.sort.order)));
   mix(query.sort.field);
-  return h;
+  return hash.value();
 }
 
 std::string EncodeCursor(std::size_t offset, std::uint64_t fingerprint) {
