@@ -1,5 +1,7 @@
 #include "platform/ids/ids.hpp"
 
+#include "platform/crypto/base64url.hpp"
+
 #include <sodium.h>
 
 #include <array>
@@ -58,11 +60,7 @@ std::string RandomIdGenerator::NewId() {
 std::string RandomIdGenerator::NewToken(std::size_t bytes) {
   std::string raw(bytes, '\0');
   randombytes_buf(raw.data(), raw.size());
-  std::string out(sodium_base64_ENCODED_LEN(bytes, sodium_base64_VARIANT_URLSAFE_NO_PADDING), '\0');
-  sodium_bin2base64(out.data(), out.size(), reinterpret_cast<const unsigned char*>(raw.data()),
-                    raw.size(), sodium_base64_VARIANT_URLSAFE_NO_PADDING);
-  out.resize(out.find('\0'));
-  return out;
+  return crypto::Base64UrlEncode(raw);
 }
 
 bool LooksLikeUuid(std::string_view s) {

@@ -1,6 +1,8 @@
 #include "platform/search/index.hpp"
 
 #include "platform/search/document_maker.hpp"
+
+#include "platform/crypto/base64url.hpp"
 #include "platform/search/generations.hpp"
 
 #include <xapian.h>
@@ -707,45 +709,6 @@ std::size_t Index::size() const {
 
 // ---------------------------------------------------------------- cursors
 
-namespace {
-
-constexpr char kB64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-
-std::string Base64Url(std::string_view in) {
-  std::string out;
-  std::uint32_t buf = 0;
-  int bits = 0;
-  for (unsigned char c : in) {
-    buf = (buf << 8) | c;
-    bits += 8;
-    while (bits >= 6) {
-      bits -= 6;
-      out += kB64[(buf >> bits) & 63];
-    }
-  }
-  if (bits > 0) out += kB64[(buf << (6 - bits)) & 63];
-  return out;
-}
-
-std::optional<std::string> UnBase64Url(std::string_view in) {
-  std::string out;
-  std::uint32_t buf = 0;
-  int bits = 0;
-  for (char c : in) {
-    const char* p = std::char_traits<char>::find(kB64, 64, c);
-    if (!p) return std::nullopt;
-    buf = (buf << 6) | static_cast<std::uint32_t>(p - kB64);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buf >> bits) & 0xff);
-    }
-  }
-  return out;
-}
-
-}  // namespace
-
 std::uint64_t QueryFingerprint(const Query& query) {
   FieldHash hash;
   auto mix = [&hash](std::string_view s) { hash.Mix(s); };
@@ -767,12 +730,12 @@ std::uint64_t QueryFingerprint(const Query& query) {
 }
 
 std::string EncodeCursor(std::size_t offset, std::uint64_t fingerprint) {
-  return Base64Url(fmt::format("o{}.{:016x}", offset, fingerprint));
+  return crypto::Base64UrlEncode(fmt::format("o{}.{:016x}", offset, fingerprint));
 }
 
 std::optional<std::size_t> DecodeCursor(std::string_view cursor, std::uint64_t fingerprint, std::size_t max_offset) {
   if (cursor.empty() || cursor.size() > 64) return std::nullopt;
-  auto raw = UnBase64Url(cursor);
+  auto raw = crypto::Base64UrlDecode(cursor);
   if (!raw || raw->size() < 4 || (*raw)[0] != 'o') return std::nullopt;
   const auto dot = raw->find('.');
   if (dot == std::string::npos || dot == 1 || dot > 11) return std::nullopt;
