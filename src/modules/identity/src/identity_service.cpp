@@ -235,7 +235,7 @@ Result<User> IdentityServiceImpl::UpdateProfile(const UserId& id, const std::opt
   }
 }
 
-Result<void> IdentityServiceImpl::ChangePassword(const UserId& id, std::string_view current,
+Result<User> IdentityServiceImpl::ChangePassword(const UserId& id, std::string_view current,
                                                  std::string_view next) {
   if (auto length = ValidatePasswordLength(next); !length) return length.error();
   if (current.empty() || current.size() > kMaxPasswordBytes)
@@ -244,14 +244,16 @@ Result<void> IdentityServiceImpl::ChangePassword(const UserId& id, std::string_v
   if (!row) return UserNotFound();
   if (!hasher_.Verify(row->password_hash, current)) return Unauthenticated("the current password is wrong");
   const std::string fresh = hasher_.Hash(next);
-  return db_.InTransaction([&](db::Tx& tx) -> Result<void> {
+  return db_.InTransaction([&](db::Tx& tx) -> Result<User> {
     const std::int64_t now = clock_.NowMs();
     if (!UserRepository::ReplacePasswordHash(tx.sql(), id.value, row->password_hash, fresh, now)) {
       return Error::Conflict("the password was changed meanwhile; try again");
     }
     TokenRepository::InvalidateUnused(tx.sql(), id.value, TokenPurpose::kPasswordReset, now);
     outbox_.Publish(tx, id.value, ev::PasswordChanged{id.value});
-    return {};
+    auto updated = UserRepository::FindById(tx.sql(), id.value);
+    if (!updated) return UserNotFound();
+    return updated->user;
   });
 }
 
@@ -284,6 +286,7 @@ Result<User> IdentityServiceImpl::ResetPassword(std::string_view token, std::str
     // A token mailed to an address the account no longer has is void.
     if (!row || row->user.email != owner->email) return BadToken();
     UserRepository::SetPasswordHash(tx.sql(), owner->user_id, fresh, now);
+    ++row->user.credential_epoch;  // as the UPDATE just did
     // Receiving the link at the stored address proves it is theirs.
     if (!row->user.email_verified) {
       UserRepository::SetEmailVerified(tx.sql(), owner->user_id, now);

@@ -46,7 +46,7 @@ class IdentityServiceImpl final : public IdentityService {
   Result<User> GetUser(const UserId& id) override;
   Result<User> UpdateProfile(const UserId& id, const std::optional<std::string>& name,
                              const std::optional<std::string>& email) override;
-  Result<void> ChangePassword(const UserId& id, std::string_view current, std::string_view next) override;
+  Result<User> ChangePassword(const UserId& id, std::string_view current, std::string_view next) override;
   Result<void> RequestPasswordReset(std::string_view email) override;
   Result<User> ResetPassword(std::string_view token, std::string_view new_password) override;
   Result<void> RequestEmailVerification(const UserId& id) override;

@@ -4,20 +4,22 @@ namespace shop::identity {
 namespace {
 
 constexpr const char* kFindById =
-    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms FROM identity_users WHERE id "
+    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms, credential_epoch FROM identity_users WHERE id "
     "= :id";
 constexpr const char* kFindByEmail =
-    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms FROM identity_users"
+    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms, credential_epoch FROM identity_users"
     " WHERE email = :email";
 constexpr const char* kInsert =
     "INSERT INTO identity_users (id, email, name, password_hash, role, email_verified, created_at_ms, "
     "updated_at_ms)"
     " VALUES (:id, :email, :name, :password_hash, :role, :email_verified, :created_at_ms, :updated_at_ms)";
 constexpr const char* kReplaceHash =
-    "UPDATE identity_users SET password_hash = :new_hash, updated_at_ms = :now"
+    "UPDATE identity_users SET password_hash = :new_hash, credential_epoch = credential_epoch + 1,"
+    " updated_at_ms = :now"
     " WHERE id = :id AND password_hash = :expected";
 constexpr const char* kSetHash =
-    "UPDATE identity_users SET password_hash = :hash, updated_at_ms = :now WHERE id = :id";
+    "UPDATE identity_users SET password_hash = :hash, credential_epoch = credential_epoch + 1,"
+    " updated_at_ms = :now WHERE id = :id";
 constexpr const char* kUpdateProfile =
     "UPDATE identity_users SET name = :name, email = :email, email_verified = :verified, updated_at_ms = :now"
     " WHERE id = :id";
@@ -29,11 +31,11 @@ constexpr const char* kAny = "SELECT COUNT(*) FROM (SELECT 1 AS one FROM identit
 // '!' escapes LIKE wildcards in the user's query (it is the same in both dialects,
 // unlike a backslash, whose meaning in string literals differs).
 constexpr const char* kListFirst =
-    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms FROM identity_users"
+    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms, credential_epoch FROM identity_users"
     " WHERE (LOWER(email) LIKE :q1 ESCAPE '!' OR LOWER(name) LIKE :q2 ESCAPE '!')"
     " ORDER BY created_at_ms DESC, id DESC LIMIT :limit";
 constexpr const char* kListAfter =
-    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms FROM identity_users"
+    "SELECT id, email, name, password_hash, role, email_verified, created_at_ms, credential_epoch FROM identity_users"
     " WHERE (LOWER(email) LIKE :q1 ESCAPE '!' OR LOWER(name) LIKE :q2 ESCAPE '!')"
     " AND (created_at_ms < :ms1 OR (created_at_ms = :ms2 AND id < :id))"
     " ORDER BY created_at_ms DESC, id DESC LIMIT :limit";
@@ -42,6 +44,7 @@ struct RawUser {
   std::string id, email, name, password_hash, role;
   int email_verified = 0;
   std::int64_t created_at_ms = 0;
+  std::int64_t credential_epoch = 0;
 
   UserRow ToRow() const {
     UserRow row;
@@ -51,6 +54,7 @@ struct RawUser {
     row.user.role = ParseRole(role).value_or(Role::kCustomer);
     row.user.email_verified = email_verified != 0;
     row.user.created_at_ms = created_at_ms;
+    row.user.credential_epoch = credential_epoch;
     row.password_hash = password_hash;
     return row;
   }
@@ -60,7 +64,7 @@ std::optional<UserRow> FindOne(soci::session& sql, const char* query, const std:
   RawUser r;
   sql << query, soci::use(key), soci::into(r.id), soci::into(r.email), soci::into(r.name),
       soci::into(r.password_hash), soci::into(r.role), soci::into(r.email_verified),
-      soci::into(r.created_at_ms);
+      soci::into(r.created_at_ms), soci::into(r.credential_epoch);
   if (!sql.got_data()) return std::nullopt;
   return r.ToRow();
 }
@@ -137,7 +141,7 @@ std::vector<User> UserRepository::List(soci::session& sql, std::string_view quer
     soci::statement st =
         (sql.prepare << kListAfter, soci::into(r.id), soci::into(r.email), soci::into(r.name),
          soci::into(r.password_hash), soci::into(r.role), soci::into(r.email_verified),
-         soci::into(r.created_at_ms), soci::use(pattern), soci::use(pattern), soci::use(after->created_at_ms),
+         soci::into(r.created_at_ms), soci::into(r.credential_epoch), soci::use(pattern), soci::use(pattern), soci::use(after->created_at_ms),
          soci::use(after->created_at_ms), soci::use(after->id), soci::use(limit));
     st.execute();
     while (st.fetch()) out.push_back(r.ToRow().user);
@@ -146,7 +150,7 @@ std::vector<User> UserRepository::List(soci::session& sql, std::string_view quer
   soci::statement st =
       (sql.prepare << kListFirst, soci::into(r.id), soci::into(r.email), soci::into(r.name),
        soci::into(r.password_hash), soci::into(r.role), soci::into(r.email_verified),
-       soci::into(r.created_at_ms), soci::use(pattern), soci::use(pattern), soci::use(limit));
+       soci::into(r.created_at_ms), soci::into(r.credential_epoch), soci::use(pattern), soci::use(pattern), soci::use(limit));
   st.execute();
   while (st.fetch()) out.push_back(r.ToRow().user);
   return out;

@@ -165,6 +165,8 @@ TEST_CASE("a password reset goes to the stored address, works once and expires")
     REQUIRE(reset.has_value());
     CHECK(reset->id == user->id);
     CHECK(reset->email_verified);
+    CHECK(reset->credential_epoch == 1);
+    CHECK(s.GetUser(user->id)->credential_epoch == 1);
     CHECK(f.Events(kPasswordChanged).size() == 1);
     CHECK(s.Authenticate("ana@example.com", "brand new password").has_value());
     CHECK(s.Authenticate("ana@example.com", kPassword).has_error());
@@ -293,7 +295,12 @@ TEST_CASE("changing the password needs the current one") {
           ErrorCode::kUnauthenticated);
     CHECK(s.ChangePassword(user->id, kPassword, "short").error().code == ErrorCode::kInvalidInput);
     CHECK(f.Events(kPasswordChanged).empty());
-    REQUIRE(s.ChangePassword(user->id, kPassword, "brand new password").has_value());
+    CHECK(s.GetUser(user->id)->credential_epoch == 0);  // failed attempts leave sessions alone
+    auto updated = s.ChangePassword(user->id, kPassword, "brand new password");
+    REQUIRE(updated.has_value());
+    // The new epoch voids every session and token made under the old one.
+    CHECK(updated->credential_epoch == 1);
+    CHECK(s.GetUser(user->id)->credential_epoch == 1);
     auto changed = f.Events(kPasswordChanged);
     REQUIRE(changed.size() == 1);
     CHECK(changed[0].payload.at("user_id").as_string() == user->id.value);

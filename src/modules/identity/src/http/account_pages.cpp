@@ -101,7 +101,7 @@ void RegisterAccountPages(http::Router& router, const HttpEnv& env) {
     if (current.size() > kMaxPasswordBytes || next.size() > kMaxPasswordBytes) {
       return RenderAccount(env, request, 400, {{"password_new_password_error", "must be at most 1024 bytes"}});
     }
-    Result<void> changed = env.service.ChangePassword(Me(request), current, next);
+    Result<User> changed = env.service.ChangePassword(Me(request), current, next);
     if (!changed) {
       json::object errors = changed.error().code == ErrorCode::kUnauthenticated
                                 ? json::object{{"password_current_password_error", "The current password is wrong."}}
@@ -109,8 +109,9 @@ void RegisterAccountPages(http::Router& router, const HttpEnv& env) {
       return RenderAccount(env, request, StatusFor(changed.error().code), errors);
     }
     auto response = http::Response::Redirect("/account?saved=password");
-    env.sessions.EndAllFor(Me(request));
-    StartSession(env, request, Me(request), response);
+    // The change ended every session of the account, this one included; the
+    // browser continues on a new one.
+    StartSession(env, request, *changed, response);
     return response;
   }));
 

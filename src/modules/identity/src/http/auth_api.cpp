@@ -40,7 +40,7 @@ void RegisterAuthApi(http::Router& router, const HttpEnv& env) {
     FlowOutcome outcome = SignUp(env, request, *email, *password, name.value_or(""));
     if (!outcome.user) return Fail(request, outcome);
     auto response = http::Response::Json(201, UserJson(*outcome.user));
-    ExposeCsrf(response, StartSession(env, request, outcome.user->id, response));
+    ExposeCsrf(response, StartSession(env, request, *outcome.user, response));
     return response;
   });
 
@@ -56,14 +56,14 @@ void RegisterAuthApi(http::Router& router, const HttpEnv& env) {
     FlowOutcome outcome = SignIn(env, request, *email, *password);
     if (!outcome.user) return Fail(request, outcome);
     if (want_token.value_or(false)) {
-      json::object body{{"token", env.sessions.IssueToken(outcome.user->id)},
+      json::object body{{"token", env.sessions.IssueToken(*outcome.user)},
                         {"token_type", "Bearer"},
                         {"expires_in", std::chrono::seconds(kApiTokenTtl).count()},
                         {"user", UserJson(*outcome.user)}};
       return http::Response::Json(200, body);
     }
     auto response = http::Response::Json(200, UserJson(*outcome.user));
-    ExposeCsrf(response, StartSession(env, request, outcome.user->id, response));
+    ExposeCsrf(response, StartSession(env, request, *outcome.user, response));
     return response;
   });
 
@@ -95,8 +95,8 @@ void RegisterAuthApi(http::Router& router, const HttpEnv& env) {
     if (auto done = input->Finish(); !done) return http::Response::Problem(done.error(), request.path);
     Result<User> user = env.service.ResetPassword(*token, *password);
     if (!user) return http::Response::Problem(user.error(), request.path);
-    // Whoever knew the old password is signed out everywhere.
-    env.sessions.EndAllFor(user->id);
+    // Whoever knew the old password is signed out everywhere: the reset
+    // bumped the account's credential epoch.
     return http::Response::NoContent();
   });
 

@@ -68,8 +68,13 @@ http::Middleware MakeAuthMiddleware(const HttpEnv& env) {
         std::string_view token = header->substr(7);
         while (!token.empty() && token.front() == ' ') token.remove_prefix(1);
         while (!token.empty() && token.back() == ' ') token.remove_suffix(1);
-        std::optional<UserId> user_id = env.sessions.ResolveToken(token);
-        Result<User> user = user_id ? env.service.GetUser(*user_id) : Result<User>(Error::NotFound("token"));
+        std::optional<TokenRecord> record = env.sessions.ResolveToken(token);
+        Result<User> user = record ? env.service.GetUser(record->user_id) : Result<User>(Error::NotFound("token"));
+        // Issued before the account's last password change: void.
+        if (user && user->credential_epoch != record->credential_epoch) {
+          env.sessions.RevokeToken(token);
+          user = Error::NotFound("token");
+        }
         if (!user) {
           if (api) return InvalidToken(request);
         } else {
@@ -80,8 +85,12 @@ http::Middleware MakeAuthMiddleware(const HttpEnv& env) {
       }
     } else if (auto cookie = request.Cookie(kSessionCookie)) {
       if (auto session = env.sessions.Resolve(*cookie)) {
-        // Loaded per request so a role change or a deleted account takes effect at once.
-        if (Result<User> user = env.service.GetUser(session->user_id)) {
+        // Loaded per request so a role change, a deleted account or a new
+        // password (credential epoch) takes effect at once.
+        Result<User> user = env.service.GetUser(session->user_id);
+        if (user && user->credential_epoch != session->credential_epoch) {
+          env.sessions.Destroy(*cookie);
+        } else if (user) {
           principal = PrincipalFor(*user);
           auth->kind = RequestAuth::Kind::kCookie;
           auth->session_id = *cookie;

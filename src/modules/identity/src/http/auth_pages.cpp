@@ -47,7 +47,7 @@ void RegisterAuthPages(http::Router& router, const HttpEnv& env) {
       return RenderPage(env, StatusFor(outcome.error.code), "identity/signin", data);
     }
     auto response = http::Response::Redirect(next);
-    StartSession(env, request, outcome.user->id, response);
+    StartSession(env, request, *outcome.user, response);
     return response;
   });
 
@@ -77,7 +77,7 @@ void RegisterAuthPages(http::Router& router, const HttpEnv& env) {
       return RenderPage(env, StatusFor(outcome.error.code), "identity/signup", data);
     }
     auto response = http::Response::Redirect("/account");
-    StartSession(env, request, outcome.user->id, response);
+    StartSession(env, request, *outcome.user, response);
     return response;
   });
 
@@ -132,8 +132,8 @@ void RegisterAuthPages(http::Router& router, const HttpEnv& env) {
       }
       return RenderPage(env, StatusFor(user.error().code), "identity/reset_password", data);
     }
-    // Whoever knew the old password is signed out everywhere.
-    env.sessions.EndAllFor(user->id);
+    // Whoever knew the old password is signed out everywhere: the reset
+    // bumped the account's credential epoch.
     return http::Response::Redirect("/signin?reset=1");
   });
 

@@ -83,7 +83,7 @@ FlowOutcome RequestReset(const HttpEnv& env, const http::Request& request, std::
   return {std::nullopt, {}, 0};
 }
 
-NewSession StartSession(const HttpEnv& env, const http::Request& request, const UserId& user,
+NewSession StartSession(const HttpEnv& env, const http::Request& request, const User& user,
                         http::Response& response) {
   // Any session the browser arrived with ends here, whoever it belonged to.
   if (auto old = request.Cookie(kSessionCookie)) env.sessions.Destroy(*old);

@@ -30,7 +30,7 @@ FlowOutcome RequestReset(const HttpEnv& env, const platform::http::Request& requ
 
 /// Ends the request's session, if any, and starts a fresh one for `user`
 /// (session fixation defence); sets the cookie on `response`.
-NewSession StartSession(const HttpEnv& env, const platform::http::Request& request, const UserId& user,
+NewSession StartSession(const HttpEnv& env, const platform::http::Request& request, const User& user,
                         platform::http::Response& response);
 /// Ends the request's session or revokes its bearer token; clears the cookie.
 void EndSession(const HttpEnv& env, const platform::http::Request& request, platform::http::Response& response);

@@ -67,14 +67,14 @@ void RegisterMeApi(http::Router& router, const HttpEnv& env) {
     CheckPasswordSize(*input, "current_password", current);
     CheckPasswordSize(*input, "new_password", next);
     if (auto done = input->Finish(); !done) return Problem(request, done.error());
-    Result<void> changed = env.service.ChangePassword(Me(request), *current, *next);
+    Result<User> changed = env.service.ChangePassword(Me(request), *current, *next);
     if (!changed) return Problem(request, changed.error());
     auto response = http::Response::NoContent();
-    // Every session and token of the account ends, this request's bearer
-    // token included; a browser continues on a new session id.
-    env.sessions.EndAllFor(Me(request));
+    // Every session and token of the account ended with the change (credential
+    // epoch), this request's bearer token included; a browser continues on a
+    // new session id.
     if (AuthOf(request).kind == RequestAuth::Kind::kCookie) {
-      NewSession session = StartSession(env, request, Me(request), response);
+      NewSession session = StartSession(env, request, *changed, response);
       response.headers.Set("X-CSRF-Token", session.csrf);
     }
     return response;

@@ -21,7 +21,6 @@ std::string SessionKey(std::string_view id) {
   return "identity:session:" + platform::crypto::Sha256Hex(id);
 }
 std::string TokenKey(std::string_view token) { return "identity:token:" + platform::crypto::Sha256Hex(token); }
-std::string EpochKey(const UserId& user) { return "identity:epoch:" + user.value; }
 
 std::optional<json::object> ParseObject(const std::string& text) {
   boost::system::error_code ec;
@@ -58,26 +57,14 @@ bool SessionStore::WellFormed(std::string_view secret) {
   });
 }
 
-std::int64_t SessionStore::Epoch(const UserId& user) {
-  std::optional<std::string> stored = kv_.Get(EpochKey(user));
-  if (!stored) return 0;
-  try {
-    return std::stoll(*stored);
-  } catch (const std::exception&) {
-    return -1;  // unreadable: matches no record, so nothing resolves
-  }
-}
-
-void SessionStore::EndAllFor(const UserId& user) { kv_.Increment(EpochKey(user), 1, std::nullopt); }
-
-NewSession SessionStore::Create(const UserId& user) {
+NewSession SessionStore::Create(const User& user) {
   NewSession session{ids_.NewToken(32), ids_.NewToken(32)};
   const std::int64_t now = clock_.NowMs();
-  json::object record{{"user_id", user.value},
+  json::object record{{"user_id", user.id.value},
                       {"csrf", session.csrf},
                       {"created_ms", now},
                       {"touched_ms", now},
-                      {"epoch", Epoch(user)}};
+                      {"epoch", user.credential_epoch}};
   kv_.Set(SessionKey(session.id), json::serialize(record), std::min(idle_, absolute_));
   return session;
 }
@@ -90,12 +77,8 @@ std::optional<SessionRecord> SessionStore::Resolve(std::string_view id) {
   std::optional<json::object> record = ParseObject(*stored);
   if (!record) return std::nullopt;
   SessionRecord session{UserId{StringField(*record, "user_id")}, StringField(*record, "csrf"),
-                        IntField(*record, "created_ms")};
+                        IntField(*record, "created_ms"), IntField(*record, "epoch")};
   if (session.user_id.value.empty() || session.csrf.empty()) return std::nullopt;
-  if (IntField(*record, "epoch") != Epoch(session.user_id)) {
-    kv_.Delete(key);
-    return std::nullopt;
-  }
 
   const std::int64_t now = clock_.NowMs();
   const std::int64_t absolute_left = session.created_ms + absolute_.count() - now;
@@ -116,26 +99,22 @@ void SessionStore::Destroy(std::string_view id) {
   if (WellFormed(id)) kv_.Delete(SessionKey(id));
 }
 
-std::string SessionStore::IssueToken(const UserId& user) {
+std::string SessionStore::IssueToken(const User& user) {
   std::string token = ids_.NewToken(32);
-  json::object record{{"user_id", user.value}, {"created_ms", clock_.NowMs()}, {"epoch", Epoch(user)}};
+  json::object record{{"user_id", user.id.value}, {"created_ms", clock_.NowMs()}, {"epoch", user.credential_epoch}};
   kv_.Set(TokenKey(token), json::serialize(record), std::chrono::duration_cast<milliseconds>(kApiTokenTtl));
   return token;
 }
 
-std::optional<UserId> SessionStore::ResolveToken(std::string_view token) {
+std::optional<TokenRecord> SessionStore::ResolveToken(std::string_view token) {
   if (!WellFormed(token)) return std::nullopt;
   std::optional<std::string> stored = kv_.Get(TokenKey(token));
   if (!stored) return std::nullopt;
   std::optional<json::object> record = ParseObject(*stored);
   if (!record) return std::nullopt;
-  UserId user{StringField(*record, "user_id")};
-  if (user.value.empty()) return std::nullopt;
-  if (IntField(*record, "epoch") != Epoch(user)) {
-    kv_.Delete(TokenKey(token));
-    return std::nullopt;
-  }
-  return user;
+  TokenRecord found{UserId{StringField(*record, "user_id")}, IntField(*record, "epoch")};
+  if (found.user_id.value.empty()) return std::nullopt;
+  return found;
 }
 
 void SessionStore::RevokeToken(std::string_view token) {

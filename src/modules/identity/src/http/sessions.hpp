@@ -32,6 +32,13 @@ struct SessionRecord {
   UserId user_id;
   std::string csrf;
   std::int64_t created_ms = 0;
+  std::int64_t credential_epoch = 0;  ///< the account's when the session began
+};
+
+/// What an API token names.
+struct TokenRecord {
+  UserId user_id;
+  std::int64_t credential_epoch = 0;  ///< the account's when the token was issued
 };
 
 struct NewSession {
@@ -45,8 +52,12 @@ class SessionStore {
   SessionStore(platform::kv::KvStore& kv, const platform::Clock& clock, platform::IdGenerator& ids,
                const platform::config::Config& config);
 
-  /// A fresh session for `user`, valid for the idle timeout and at most the absolute lifetime.
-  NewSession Create(const UserId& user);
+  /// A fresh session for `user`, valid for the idle timeout and at most the
+  /// absolute lifetime. It remembers user.credential_epoch: the caller that
+  /// loads the user per request refuses the session once the account's epoch
+  /// moved on (password changed or reset), on every instance, with no need to
+  /// find the account's sessions.
+  NewSession Create(const User& user);
   /// The live session named by a cookie value, or nullopt (unknown, ended,
   /// idle or past its absolute lifetime). Extends the idle timeout, writing at
   /// most once a minute per session.
@@ -54,22 +65,15 @@ class SessionStore {
   void Destroy(std::string_view id);
 
   /// A new API token for `user`, valid for kApiTokenTtl.
-  std::string IssueToken(const UserId& user);
-  std::optional<UserId> ResolveToken(std::string_view token);
+  std::string IssueToken(const User& user);
+  std::optional<TokenRecord> ResolveToken(std::string_view token);
   void RevokeToken(std::string_view token);
-
-  /// Ends every session and API token `user` holds (password changed or
-  /// reset). Each record carries the account's credential epoch from when it
-  /// was made; this bumps the epoch, so older records stop resolving on any
-  /// instance without having to find them.
-  void EndAllFor(const UserId& user);
 
   platform::http::SetCookie Cookie(const std::string& id) const;
   platform::http::SetCookie ClearCookie() const;
 
  private:
   static bool WellFormed(std::string_view secret);
-  std::int64_t Epoch(const UserId& user);
 
   platform::kv::KvStore& kv_;
   const platform::Clock& clock_;

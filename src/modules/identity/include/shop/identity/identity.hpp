@@ -46,9 +46,10 @@ class IdentityService {
   virtual Result<User> UpdateProfile(const UserId& id, const std::optional<std::string>& name,
                                      const std::optional<std::string>& email) = 0;
 
-  /// kUnauthenticated if `current` is wrong. Ends no sessions by itself; the
-  /// caller rotates the session.
-  virtual Result<void> ChangePassword(const UserId& id, std::string_view current, std::string_view next) = 0;
+  /// kUnauthenticated if `current` is wrong. Bumps the credential epoch, so
+  /// every session and API token of the account ends; returns the updated
+  /// user (the caller starts a new session for the current browser).
+  virtual Result<User> ChangePassword(const UserId& id, std::string_view current, std::string_view next) = 0;
 
   /// Succeeds for any well-formed e-mail, whether or not an account exists
   /// (no enumeration). If one exists, a single-use token with an expiry is
@@ -56,7 +57,8 @@ class IdentityService {
   /// typed.
   virtual Result<void> RequestPasswordReset(std::string_view email) = 0;
 
-  /// Consumes a reset token and sets the password. kUnauthenticated for an
+  /// Consumes a reset token and sets the password, ending every session and
+  /// API token of the account (credential epoch). kUnauthenticated for an
   /// unknown, used or expired token.
   virtual Result<User> ResetPassword(std::string_view token, std::string_view new_password) = 0;
 

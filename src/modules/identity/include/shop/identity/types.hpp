@@ -28,6 +28,10 @@ struct User {
   Role role = Role::kCustomer;
   bool email_verified = false;
   std::int64_t created_at_ms = 0;
+  /// Bumped in the same transaction as every password change or reset. A
+  /// session or API token remembers the value it was made under and is void
+  /// once the account's differs, so a new password signs out every device.
+  std::int64_t credential_epoch = 0;
 };
 
 /// A postal address in a customer's address book (used by checkout).
