@@ -34,6 +34,8 @@ CREATE TABLE inventory_reservation_lines (
   sku         TEXT   NOT NULL,
   location_id TEXT   NOT NULL DEFAULT 'default',
   quantity    BIGINT NOT NULL CHECK (quantity > 0),
+  -- Units of a committed line put back on hand (returns); never more than sold.
+  restocked   BIGINT NOT NULL DEFAULT 0 CHECK (restocked >= 0 AND restocked <= quantity),
   PRIMARY KEY (order_id, sku, location_id)
 );
 

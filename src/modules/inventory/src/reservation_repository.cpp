@@ -16,6 +16,10 @@ constexpr const char* kInsertLine =
     "INSERT INTO inventory_reservation_lines (order_id, sku, location_id, quantity) VALUES (:o, :s, 'default', :q)";
 constexpr const char* kLines =
     "SELECT sku, quantity FROM inventory_reservation_lines WHERE order_id = :o ORDER BY sku";
+constexpr const char* kAddRestocked =
+    "UPDATE inventory_reservation_lines SET restocked = restocked + :q"
+    " WHERE order_id = :o AND sku = :s AND location_id = 'default' AND restocked + :q2 <= quantity"
+    " AND EXISTS (SELECT 1 FROM inventory_reservations r WHERE r.order_id = :o2 AND r.status = 'committed')";
 constexpr const char* kDue =
     "SELECT order_id FROM inventory_reservations WHERE status = 'active' AND expires_at_ms <= :now"
     " ORDER BY expires_at_ms, order_id LIMIT :n";
@@ -63,6 +67,14 @@ std::vector<LineRow> ReservationRepository::Lines(soci::session& sql, const std:
   st.execute();
   while (st.fetch()) out.push_back({r.sku, q});
   return out;
+}
+
+bool ReservationRepository::AddRestocked(soci::session& sql, const std::string& order_id, const std::string& sku,
+                                         std::int64_t quantity) {
+  soci::statement st = (sql.prepare << kAddRestocked, soci::use(quantity), soci::use(order_id), soci::use(sku),
+                        soci::use(quantity), soci::use(order_id));
+  st.execute(true);
+  return st.get_affected_rows() > 0;
 }
 
 std::vector<std::string> ReservationRepository::Due(soci::session& sql, std::int64_t now_ms, int limit) {

@@ -30,6 +30,10 @@ class ReservationRepository {
   static void InsertLine(soci::session& sql, const std::string& order_id, const LineRow& line);
   /// The order's lines by SKU (the lock order every writer uses).
   static std::vector<LineRow> Lines(soci::session& sql, const std::string& order_id);
+  /// Counts `quantity` more units of the committed order's `sku` line as
+  /// restocked, only while restocked stays within the units sold; true when it held.
+  static bool AddRestocked(soci::session& sql, const std::string& order_id, const std::string& sku,
+                           std::int64_t quantity);
   /// Orders of active reservations expired at or before `now_ms`, oldest expiry first.
   static std::vector<std::string> Due(soci::session& sql, std::int64_t now_ms, int limit);
 };
