@@ -1,8 +1,10 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <thread>
 
 #include "inventory_fixture.hpp"
+#include "sweeper.hpp"
 
 using shop::ErrorCode;
 using shop::inventory::kMaxQuantity;
@@ -427,5 +429,29 @@ TEST_CASE("search by SKU prefix, low-stock listing and GetMany") {
     CHECK(many[0].sku.value == "MUG-1");
     CHECK(many[1].sku.value == "TEE-1");
     CHECK(many[1].available == 0);
+  });
+}
+
+TEST_CASE("the sweeper thread releases expired reservations on its own and stops promptly") {
+  shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
+    InventoryFixture f(database);
+    auto& s = f.service();
+    f.Stock("S-1", 3);
+    REQUIRE(s.Reserve("o-swept", Lines({{"S-1", 2}}), f.clock.NowMs() + 1000).has_value());
+    shop::inventory::Sweeper sweeper(s, f.clock, 20ms);
+    sweeper.Start();
+    sweeper.Start();  // no second thread
+    f.clock.Advance(1s);
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (s.GetReservation("o-swept").value() == ReservationStatus::kActive &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(10ms);
+    }
+    const auto stop_started = std::chrono::steady_clock::now();
+    sweeper.Stop();
+    CHECK(std::chrono::steady_clock::now() - stop_started < 2s);
+    CHECK(s.GetReservation("o-swept").value() == ReservationStatus::kExpired);
+    CHECK(s.Get(Sku{"S-1"})->reserved == 0);
+    CHECK(f.Events(kReservationExpired).size() == 1);
   });
 }

@@ -19,22 +19,6 @@ namespace {
 constexpr int kPageSize = 25;
 constexpr int kLedgerPageSize = 50;
 
-std::string EncodeQuery(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 /// The layout's data: shop name, year, title and the navigation state.
 json::object PageData(const HttpEnv& env, const http::Request& request, std::string_view title) {
   std::time_t now = std::chrono::system_clock::to_time_t(env.clock.Now());
@@ -64,7 +48,7 @@ json::array StockRows(const std::vector<StockLevel>& levels) {
   json::array rows;
   for (const StockLevel& level : levels) {
     json::object row = StockJson(level);
-    row["href"] = "/admin/inventory/" + EncodeQuery(level.sku.value);
+    row["href"] = "/admin/inventory/" + http::PercentEncode(level.sku.value);
     rows.push_back(std::move(row));
   }
   return rows;
@@ -103,17 +87,19 @@ http::Response SkuPage(const HttpEnv& env, const http::Request& request, const S
   }
   json::object data = PageData(env, request, sku.value);
   data["stock"] = StockJson(*level);
-  data["href"] = "/admin/inventory/" + EncodeQuery(sku.value);
+  data["href"] = "/admin/inventory/" + http::PercentEncode(sku.value);
   json::array rows;
   for (const Movement& m : ledger->items) {
     json::object row = MovementJson(m);
-    row["when"] = IsoTime(m.at_ms).substr(0, 19);
+    std::string when = IsoTime(m.at_ms).substr(0, 19);
+    when[10] = ' ';
+    row["when"] = when;
     rows.push_back(std::move(row));
   }
   data["has_ledger"] = !rows.empty();
   data["ledger"] = std::move(rows);
   if (ledger->next_cursor) {
-    data["next_href"] = "/admin/inventory/" + EncodeQuery(sku.value) + "?cursor=" + EncodeQuery(*ledger->next_cursor);
+    data["next_href"] = "/admin/inventory/" + http::PercentEncode(sku.value) + "?cursor=" + http::PercentEncode(*ledger->next_cursor);
   }
   if (request.Query("saved")) data["notice"] = "Saved.";
   for (auto& [key, value] : extra) data[key] = value;
@@ -147,7 +133,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     data["items"] = StockRows(page->items);
     data["has_items"] = !page->items.empty();
     if (page->next_cursor) {
-      data["next_href"] = "/admin/inventory?q=" + EncodeQuery(query) + "&cursor=" + EncodeQuery(*page->next_cursor);
+      data["next_href"] = "/admin/inventory?q=" + http::PercentEncode(query) + "&cursor=" + http::PercentEncode(*page->next_cursor);
     }
     return Render(env, 200, "inventory/index", data);
   }));
@@ -159,7 +145,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     data["items"] = StockRows(page->items);
     data["has_items"] = !page->items.empty();
     data["default_threshold"] = env.config.inventory.low_stock_default;
-    if (page->next_cursor) data["next_href"] = "/admin/inventory/low-stock?cursor=" + EncodeQuery(*page->next_cursor);
+    if (page->next_cursor) data["next_href"] = "/admin/inventory/low-stock?cursor=" + http::PercentEncode(*page->next_cursor);
     return Render(env, 200, "inventory/low_stock", data);
   }));
 
@@ -184,7 +170,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
       extra["reason"] = reason;
       return SkuPage(env, request, *sku, http::StatusFor(done.error().code), std::move(extra));
     }
-    return http::Response::Redirect("/admin/inventory/" + EncodeQuery(sku->value) + "?saved=1");
+    return http::Response::Redirect("/admin/inventory/" + http::PercentEncode(sku->value) + "?saved=1");
   }));
 
   router.Post("/admin/inventory/{sku}/threshold", Require(Access::kStaff, [&env](http::Request& request) {
@@ -205,7 +191,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
       extra["threshold_input"] = text;
       return SkuPage(env, request, *sku, http::StatusFor(done.error().code), std::move(extra));
     }
-    return http::Response::Redirect("/admin/inventory/" + EncodeQuery(sku->value) + "?saved=1");
+    return http::Response::Redirect("/admin/inventory/" + http::PercentEncode(sku->value) + "?saved=1");
   }));
 }
 
