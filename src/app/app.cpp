@@ -93,6 +93,14 @@ App::App(platform::config::Config config)
       .clock = clock_,
       .ids = ids_,
       .templates = *templates_});
+  inventory_ = std::make_unique<inventory::InventoryModule>(inventory::InventoryModuleDeps{
+      .config = config_,
+      .db = *db_,
+      .outbox = *outbox_,
+      .clock = clock_,
+      .ids = ids_,
+      .templates = *templates_});
+  // Later modules (catalog, orders) take inventory_->service().
 }
 
 App::~App() = default;
@@ -141,6 +149,7 @@ void App::Wire() {
   if (config_.debug.routes) RegisterDebugRoutes(router_, *route_deps_);
   identity_->RegisterRoutes(router_);
   identity_->RegisterSubscriptions(bus_);
+  inventory_->RegisterRoutes(router_);
 
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",
@@ -184,14 +193,18 @@ int App::Serve() {
   Maintenance maintenance(*db_, clock_, std::chrono::hours(24 * config_.events.inbox_retention_days));
   maintenance.Start();
   if (config_.events.relay_enabled) relay_->Start();
+  inventory_->Start();
   try {
     server.Run();
   } catch (const std::exception& e) {
     logger->error("server failed: {}", e.what());
+    inventory_->Stop();
     relay_->Stop();
     return 1;
   }
-  // The server has drained; let the relay finish the batch it holds.
+  // The server has drained; the sweeper's last releases still publish
+  // events, so it stops before the relay finishes the batch it holds.
+  inventory_->Stop();
   relay_->Stop();
   maintenance.Stop();
   logger->info("stopped cleanly");

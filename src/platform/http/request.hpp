@@ -69,6 +69,10 @@ class Request {
 
 /// Decodes %XX escapes (and '+' as space when `plus_as_space`); nullopt on a bad escape.
 std::optional<std::string> PercentDecode(std::string_view in, bool plus_as_space);
+/// Percent-encodes every byte except RFC 3986 unreserved characters
+/// (A-Z a-z 0-9 - . _ ~) and those in `keep`, for query values and path
+/// segments ("a b/c" → "a%20b%2Fc"; with keep = "/" → "a%20b/c").
+std::string PercentEncode(std::string_view in, std::string_view keep = {});
 /// Parses "a=1&b=2" into decoded pairs, skipping malformed pairs.
 std::vector<std::pair<std::string, std::string>> ParseUrlEncoded(std::string_view in);
 

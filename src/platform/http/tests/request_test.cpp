@@ -27,6 +27,20 @@ TEST_CASE("percent decoding") {
   CHECK_FALSE(PercentDecode("%g0", false));
 }
 
+TEST_CASE("percent encoding keeps unreserved characters and round-trips") {
+  CHECK(PercentEncode("a b/c") == "a%20b%2Fc");
+  CHECK(PercentEncode("a b/c", "/") == "a%20b/c");
+  CHECK(PercentEncode("AZaz09-._~") == "AZaz09-._~");
+  CHECK(PercentEncode("\xC3\xA9&=+%") == "%C3%A9%26%3D%2B%25");
+  CHECK(PercentEncode("") == "");
+  const std::string all = [] {
+    std::string s;
+    for (int c = 0; c < 256; ++c) s.push_back(static_cast<char>(c));
+    return s;
+  }();
+  CHECK(PercentDecode(PercentEncode(all), false) == all);
+}
+
 TEST_CASE("url-encoded pairs skip malformed entries") {
   CHECK(ParseUrlEncoded("a=1&b=two+words&c=%41") == Pairs{{"a", "1"}, {"b", "two words"}, {"c", "A"}});
   CHECK(ParseUrlEncoded("flag&x=") == Pairs{{"flag", ""}, {"x", ""}});

@@ -3,28 +3,11 @@
 
 #include "http/env.hpp"
 
-#include <cstdio>
-
 namespace shop::identity {
 
 namespace http = platform::http;
 
 namespace {
-
-std::string EncodeQueryValue(std::string_view value) {
-  std::string out;
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out.append(buf);
-    }
-  }
-  return out;
-}
 
 bool Allows(Access access, const Principal& principal) {
   switch (access) {
@@ -82,7 +65,7 @@ http::Handler Require(Access access, http::Handler handler) {
       }
       // Only a GET target can be returned to after signing in.
       if (request.method != http::Method::kGet) return http::Response::Redirect("/signin");
-      return http::Response::Redirect("/signin?next=" + EncodeQueryValue(request.target));
+      return http::Response::Redirect("/signin?next=" + http::PercentEncode(request.target, "/"));
     }
     if (!Allows(access, *principal)) return Forbidden(request);
     return handler(request);

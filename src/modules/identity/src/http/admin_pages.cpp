@@ -12,22 +12,6 @@ namespace {
 
 constexpr int kPageSize = 25;
 
-std::string EncodeQuery(std::string_view value) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : value) {
-    if ((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-        c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(kHex[c >> 4]);
-      out.push_back(kHex[c & 15]);
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
@@ -35,7 +19,10 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     json::object data = PageData(env, request, "Admin");
     data["links"] = json::array{json::object{{"href", "/admin/customers"},
                                              {"label", "Customers"},
-                                             {"about", "Find accounts; admins grant or revoke staff."}}};
+                                             {"about", "Find accounts; admins grant or revoke staff."}},
+                                json::object{{"href", "/admin/inventory"},
+                                             {"label", "Inventory"},
+                                             {"about", "Stock per SKU, adjustments, the ledger and low stock."}}};
     return RenderPage(env, 200, "admin/dashboard", data);
   }));
 
@@ -58,7 +45,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     data["has_customers"] = !rows.empty();
     data["customers"] = std::move(rows);
     if (page->next_cursor) {
-      data["next_href"] = "/admin/customers?q=" + EncodeQuery(query) + "&cursor=" + EncodeQuery(*page->next_cursor);
+      data["next_href"] = "/admin/customers?q=" + http::PercentEncode(query) + "&cursor=" + http::PercentEncode(*page->next_cursor);
     }
     if (auto saved = request.Query("saved")) data["notice"] = "The role was updated.";
     return RenderPage(env, 200, "admin/customers", data);
