@@ -72,3 +72,4 @@ CREATE TABLE catalog_images (
   position    INTEGER NOT NULL DEFAULT 0
 );
 CREATE INDEX catalog_images_product ON catalog_images (product_id, position);
+CREATE INDEX catalog_products_updated ON catalog_products (updated_at_ms, id);

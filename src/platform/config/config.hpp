@@ -88,6 +88,13 @@ struct IdentityConfig {
   std::string demo_admin_email = "admin@example.com";
 };
 
+struct CatalogConfig {
+  bool seed_on_empty = false;            ///< seed a demo catalog when there are no products (dev)
+  std::int64_t seed_products = 1000;     ///< products in that demo catalog
+  std::int64_t cache_entries = 5000;     ///< rendered products kept in memory per instance
+  std::int64_t image_max_bytes = 10485760;  ///< largest accepted image upload
+};
+
 struct MailConfig {
   std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
 };
@@ -107,6 +114,7 @@ struct Config {
   LogConfig log;
   WebConfig web;
   IdentityConfig identity;
+  CatalogConfig catalog;
   MailConfig mail;
   DebugConfig debug;
 };

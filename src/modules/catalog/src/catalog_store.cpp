@@ -447,6 +447,21 @@ void CatalogStore::ForEachProduct(const std::function<void(const Product&)>& fn)
   }
 }
 
+std::vector<ProductStamp> CatalogStore::ChangedSince(std::int64_t since_ms, int limit) {
+  limit = std::clamp(limit, 1, 1000);
+  return deps_.db.WithSession([&](soci::session& sql) {
+    std::vector<ProductStamp> out;
+    long long since = since_ms;
+    soci::rowset<soci::row> rs =
+        (sql.prepare << fmt::format("SELECT id, version, updated_at_ms FROM catalog_products"
+                                    " WHERE updated_at_ms >= :since ORDER BY updated_at_ms, id LIMIT {}",
+                                    limit),
+         soci::use(since));
+    for (const auto& r : rs) out.push_back(ProductStamp{ProductId{Str(r, 0)}, Int(r, 1), Int(r, 2)});
+    return out;
+  });
+}
+
 bool CatalogStore::HasProducts() {
   return deps_.db.WithSession([](soci::session& sql) {
     long long n = 0;
@@ -527,7 +542,7 @@ void ValidateVariant(std::vector<FieldError>& errors, const VariantInput& v, boo
   if (v.sku && !IsValidSkuCode(*v.sku)) errors.push_back({"sku", "1..64 of A-Z a-z 0-9 . _ -"});
   if (creating && !v.price) errors.push_back({"price", "required"});
   if (v.price && (*v.price < 0 || *v.price > kMaxPrice)) errors.push_back({"price", "an integer amount in minor units, 0 or more"});
-  if (v.compare_at && **v.compare_at && (***v.compare_at < 0 || ***v.compare_at > kMaxPrice)) {
+  if (v.compare_at && *v.compare_at && (**v.compare_at < 0 || **v.compare_at > kMaxPrice)) {
     errors.push_back({"compare_at_price", "an integer amount in minor units, 0 or more"});
   }
   if (v.weight_grams && (*v.weight_grams < 0 || *v.weight_grams > 10'000'000)) {
@@ -599,7 +614,7 @@ Result<Product> CatalogStore::CreateProduct(const ProductInput& input, const std
       p.status = input.status.value_or(ProductStatus::kDraft);
       p.seo_title = input.seo_title.value_or("");
       p.seo_description = input.seo_description.value_or("");
-      p.created_at_ms = p.updated_at_ms = deps_.clock.NowMillis();
+      p.created_at_ms = p.updated_at_ms = deps_.clock.NowMs();
       std::vector<FieldError> link_errors;
       ResolveLinks(sql, input, p, link_errors);
       if (!link_errors.empty()) return Error::InvalidInput("invalid product", std::move(link_errors));
@@ -630,6 +645,13 @@ Result<Product> CatalogStore::CreateProduct(const ProductInput& input, const std
         InsertVariantRow(sql, deps_.ids.NewId(), p.id.value, v);
         deps_.outbox.Publish(tx, p.id.value, events::VariantAdded{p.id.value, v.sku});
       }
+      std::vector<std::string> new_skus;
+      for (const auto& in : variants) new_skus.push_back(*in.sku);
+      if (!new_skus.empty()) {
+        tx.AfterCommit([this, new_skus] {
+          if (sku_listener_) sku_listener_(new_skus);
+        });
+      }
       sql << kRefreshMinPrice, soci::use(p.id.value, "pid"), soci::use(p.id.value, "id");
       auto stored = LoadOne(sql, "id", p.id.value, deps_.currency);
       Committed(tx, *stored, StatusText(stored->status));
@@ -650,7 +672,7 @@ Result<Product> CatalogStore::Mutate(const ProductId& id, std::optional<std::int
       auto current = LoadOne(sql, "id", id.value, deps_.currency);
       if (!current) return Error::NotFound("no such product");
       if (expected_version && *expected_version != current->version) return Stale();
-      long long now = deps_.clock.NowMillis(), v = current->version;
+      long long now = deps_.clock.NowMs(), v = current->version;
       soci::statement bump = (sql.prepare << kBumpVersion, soci::use(now, "now"), soci::use(id.value, "id"),
                               soci::use(v, "v"));
       bump.execute(true);
@@ -723,6 +745,9 @@ Result<Product> CatalogStore::AddVariant(const ProductId& id, std::optional<std:
     v.position = input.position.value_or(static_cast<int>(p.variants.size()));
     InsertVariantRow(tx.sql(), deps_.ids.NewId(), p.id.value, v);
     deps_.outbox.Publish(tx, p.id.value, events::VariantAdded{p.id.value, v.sku});
+    tx.AfterCommit([this, sku = v.sku] {
+      if (sku_listener_) sku_listener_({sku});
+    });
     return {};
   });
 }

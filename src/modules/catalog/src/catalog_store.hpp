@@ -78,6 +78,7 @@ class CatalogStore final : public CatalogService {
   std::vector<Category> Categories() override;
   std::vector<Brand> Brands() override;
   void ForEachProduct(const std::function<void(const Product&)>& fn) override;
+  std::vector<ProductStamp> ChangedSince(std::int64_t since_ms, int limit) override;
 
   /// Staff search by name (case-insensitive substring), drafts included, newest first.
   Result<ProductPage> SearchProducts(std::string_view q, int limit, std::string_view cursor);
@@ -112,6 +113,10 @@ class CatalogStore final : public CatalogService {
   /// the cache drops the product. Register while wiring.
   void OnProductCommitted(std::function<void(const std::string& slug)> fn) { listeners_.push_back(std::move(fn)); }
 
+  /// Called after a committed write that added variants with new SKUs (the
+  /// module starts inventory tracking there). Register while wiring.
+  void OnSkusAdded(std::function<void(const std::vector<std::string>& skus)> fn) { sku_listener_ = std::move(fn); }
+
   /// Bulk insert for the seed: products with their variants and images in
   /// one transaction, with events. Slugs must already be unique.
   void InsertSeedBatch(const std::vector<Product>& products);
@@ -127,6 +132,7 @@ class CatalogStore final : public CatalogService {
 
   CatalogStoreDeps deps_;
   std::vector<std::function<void(const std::string&)>> listeners_;
+  std::function<void(const std::vector<std::string>&)> sku_listener_;
 };
 
 /// Validates SKU codes the way inventory does: 1..64 of [A-Za-z0-9._-].

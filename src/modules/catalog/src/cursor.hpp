@@ -21,7 +21,4 @@ std::string EncodeCursor(const CursorKey& key);
 /// id not a UUID, integer key not an integer).
 std::optional<CursorKey> DecodeCursor(std::string_view text);
 
-std::string Base64UrlEncode(std::string_view bytes);
-std::optional<std::string> Base64UrlDecode(std::string_view text);
-
 }  // namespace shop::catalog
