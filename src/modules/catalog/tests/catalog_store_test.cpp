@@ -44,10 +44,10 @@ TEST_CASE("products: create, read, update, delete; bad input changes nothing") {
     CatalogFixture f(database);
     auto& store = f.store();
     auto cat = store.CreateCategory(CategoryInput{.name = "Shirts & Tops"});
-    REQUIRE(cat);
+    REQUIRE(cat.has_value());
     CHECK(cat->slug == "shirts-tops");
     auto brand = store.CreateBrand("Northwind");
-    REQUIRE(brand);
+    REQUIRE(brand.has_value());
 
     ProductInput in = P("Blue Cotton Shirt");
     in.category_slug = "shirts-tops";
@@ -55,7 +55,7 @@ TEST_CASE("products: create, read, update, delete; bad input changes nothing") {
     in.attributes = OptionValues{{"material", "cotton"}};
     in.description = "Soft.";
     auto created = store.CreateProduct(in, {V("SHIRT-S", 1999, {{"size", "S"}}), V("SHIRT-M", 2499, {{"size", "M"}})});
-    REQUIRE(created);
+    REQUIRE(created.has_value());
     CHECK(created->slug == "blue-cotton-shirt");
     CHECK(created->version == 1);
     REQUIRE(created->variants.size() == 2);
@@ -71,7 +71,7 @@ TEST_CASE("products: create, read, update, delete; bad input changes nothing") {
     CHECK(f.Events("catalog.variant_added.v1").size() == 2);
 
     auto read = store.GetProduct(created->id);
-    REQUIRE(read);
+    REQUIRE(read.has_value());
     CHECK(read->name == "Blue Cotton Shirt");
     CHECK(read->attributes == OptionValues{{"material", "cotton"}});
 
@@ -92,7 +92,7 @@ TEST_CASE("products: create, read, update, delete; bad input changes nothing") {
     ProductInput rename;
     rename.name = "Navy Cotton Shirt";
     auto updated = store.UpdateProduct(created->id, 1, rename);
-    REQUIRE(updated);
+    REQUIRE(updated.has_value());
     CHECK(updated->name == "Navy Cotton Shirt");
     CHECK(updated->slug == "blue-cotton-shirt");  // stable across renames
     CHECK(updated->version == 2);
@@ -103,19 +103,19 @@ TEST_CASE("products: create, read, update, delete; bad input changes nothing") {
       v.compare_at = std::optional<std::int64_t>(3999);
       return v;
     }());
-    REQUIRE(variant);
+    REQUIRE(variant.has_value());
     CHECK(variant->version == 3);
     CHECK(variant->variants[1].price.amount == 2999);
     REQUIRE(variant->variants[1].compare_at_price);
     CHECK(variant->variants[1].compare_at_price->amount == 3999);
 
     auto removed = store.DeleteVariant(created->id, "SHIRT-S", 3);
-    REQUIRE(removed);
+    REQUIRE(removed.has_value());
     CHECK(removed->variants.size() == 1);
     CHECK(store.DeleteVariant(created->id, "SHIRT-S", 4).error().code == ErrorCode::kNotFound);
 
     CHECK(store.DeleteProduct(created->id, 1).error().code == ErrorCode::kPreconditionFailed);
-    REQUIRE(store.DeleteProduct(created->id, 4));
+    REQUIRE((store.DeleteProduct(created->id, 4)).has_value());
     CHECK(store.GetProduct(created->id).error().code == ErrorCode::kNotFound);
     CHECK(f.Count("SELECT COUNT(*) FROM catalog_variants") == 0);
     auto changed = f.Events("catalog.product_changed.v1");
@@ -139,17 +139,17 @@ TEST_CASE("slugs: unique, made from the name, stable") {
     auto a = f.store().CreateProduct(P("Desk Lamp"));
     auto b = f.store().CreateProduct(P("Desk Lamp"));
     auto c = f.store().CreateProduct(P("desk lamp!"));
-    REQUIRE(a);
-    REQUIRE(b);
-    REQUIRE(c);
+    REQUIRE(a.has_value());
+    REQUIRE(b.has_value());
+    REQUIRE(c.has_value());
     CHECK(a->slug == "desk-lamp");
     CHECK(b->slug == "desk-lamp-2");
     CHECK(c->slug == "desk-lamp-3");
     ProductInput rename;
     rename.name = "Floor Lamp";
-    REQUIRE(f.store().UpdateProduct(a->id, std::nullopt, rename));
+    REQUIRE((f.store().UpdateProduct(a->id, std::nullopt, rename)).has_value());
     auto d = f.store().CreateProduct(P("Desk Lamp"));
-    REQUIRE(d);
+    REQUIRE(d.has_value());
     CHECK(d->slug == "desk-lamp-4");  // the renamed product keeps "desk-lamp"
     CHECK(f.store().GetProductBySlug("desk-lamp", true)->name == "Floor Lamp");
     CHECK(f.store().GetProductBySlug("Desk_Lamp", true).error().code == ErrorCode::kInvalidInput);
@@ -161,22 +161,22 @@ TEST_CASE("drafts are never listed or served publicly") {
     CatalogFixture f(database);
     auto draft = f.store().CreateProduct(P("Secret Prototype", ProductStatus::kDraft), {V("PROTO-1", 100)});
     auto live = f.store().CreateProduct(P("Public Thing"), {V("PUB-1", 100)});
-    REQUIRE(draft);
-    REQUIRE(live);
+    REQUIRE(draft.has_value());
+    REQUIRE(live.has_value());
     for (auto sort : {ProductSort::kNewest, ProductSort::kPriceAsc, ProductSort::kPriceDesc, ProductSort::kName}) {
       auto page = f.store().ListProducts(ProductQuery{.sort = sort, .limit = 100});
-      REQUIRE(page);
+      REQUIRE(page.has_value());
       REQUIRE(page->items.size() == 1);
       CHECK(page->items[0].slug == "public-thing");
     }
     CHECK(f.store().GetProductBySlug("secret-prototype", true).error().code == ErrorCode::kNotFound);
-    CHECK(f.store().GetProductBySlug("secret-prototype", false));
+    CHECK((f.store().GetProductBySlug("secret-prototype", false)).has_value());
     auto staff = f.store().ListProducts(ProductQuery{.limit = 100, .include_drafts = true});
     CHECK(staff->items.size() == 2);
     // Unpublishing hides it again.
     ProductInput hide;
     hide.status = ProductStatus::kDraft;
-    REQUIRE(f.store().UpdateProduct(live->id, 1, hide));
+    REQUIRE((f.store().UpdateProduct(live->id, 1, hide)).has_value());
     CHECK(f.store().ListProducts(ProductQuery{.limit = 100})->items.empty());
   });
 }
@@ -186,8 +186,8 @@ TEST_CASE("cursor pagination: every sort, ties, no duplicates, no gaps") {
     CatalogFixture f(database);
     auto shoes = f.store().CreateCategory(CategoryInput{.name = "Shoes"});
     auto boots = f.store().CreateCategory(CategoryInput{.name = "Boots", .parent_slug = "shoes"});
-    REQUIRE(shoes);
-    REQUIRE(boots);
+    REQUIRE(shoes.has_value());
+    REQUIRE(boots.has_value());
     std::set<std::string> all, in_shoes;
     // 23 products; prices repeat (ties), names repeat up to case, and
     // created_at repeats (the clock advances every third product).
@@ -197,11 +197,11 @@ TEST_CASE("cursor pagination: every sort, ties, no duplicates, no gaps") {
       if (i % 4 == 0) in.category_slug = "shoes";
       if (i % 4 == 1) in.category_slug = "boots";
       auto p = f.store().CreateProduct(in, {V("SKU-" + std::to_string(i), 1000 + (i % 5) * 100)});
-      REQUIRE(p);
+      REQUIRE(p.has_value());
       all.insert(p->id.value);
       if (i % 4 <= 1) in_shoes.insert(p->id.value);
     }
-    REQUIRE(f.store().CreateProduct(P("Hidden", ProductStatus::kDraft), {V("HID-1", 1)}));
+    REQUIRE((f.store().CreateProduct(P("Hidden", ProductStatus::kDraft), {V("HID-1", 1)})).has_value());
     for (auto sort : {ProductSort::kNewest, ProductSort::kPriceAsc, ProductSort::kPriceDesc, ProductSort::kName}) {
       for (std::optional<std::string> category : {std::optional<std::string>{}, std::optional<std::string>{"shoes"}}) {
         for (int limit : {1, 4, 23, 100}) {
@@ -211,7 +211,7 @@ TEST_CASE("cursor pagination: every sort, ties, no duplicates, no gaps") {
           for (;;) {
             auto page = f.store().ListProducts(
                 ProductQuery{.category_slug = category, .sort = sort, .limit = limit, .cursor = cursor});
-            REQUIRE(page);
+            REQUIRE(page.has_value());
             ++pages;
             CHECK(static_cast<int>(page->items.size()) <= limit);
             for (auto& p : page->items) seen.push_back(p);
@@ -266,7 +266,7 @@ TEST_CASE("versions: every change bumps the version and writes its event in the 
   ForEachBackend([](TestDatabase& database) {
     CatalogFixture f(database);
     auto p = f.store().CreateProduct(P("Kettle"), {V("KET-1", 3999)});
-    REQUIRE(p);
+    REQUIRE(p.has_value());
     auto events = f.Events("catalog.product_changed.v1");
     REQUIRE(events.size() == 1);
     CHECK(events[0].at("version").as_int64() == 1);
@@ -274,7 +274,7 @@ TEST_CASE("versions: every change bumps the version and writes its event in the 
     CHECK(events[0].at("status").as_string() == "published");
 
     auto v2 = f.store().AddVariant(p->id, 1, V("KET-2", 4999));
-    REQUIRE(v2);
+    REQUIRE(v2.has_value());
     CHECK(v2->version == 2);
     CHECK(f.inventory.Tracks("KET-2"));
     events = f.Events("catalog.product_changed.v1");
@@ -294,7 +294,7 @@ TEST_CASE("versions: every change bumps the version and writes its event in the 
 
     // min_price follows the variants (price sorts read it).
     CHECK(f.Count("SELECT min_price FROM catalog_products") == 3999);
-    REQUIRE(f.store().DeleteVariant(p->id, "KET-1", 2));
+    REQUIRE((f.store().DeleteVariant(p->id, "KET-1", 2)).has_value());
     CHECK(f.Count("SELECT min_price FROM catalog_products") == 4999);
   });
 }
@@ -309,7 +309,7 @@ TEST_CASE("ChangedSince lists changes oldest first") {
     const auto mark = f.clock.NowMs();
     ProductInput rename;
     rename.name = "Alpha 2";
-    REQUIRE(f.store().UpdateProduct(a->id, std::nullopt, rename));
+    REQUIRE((f.store().UpdateProduct(a->id, std::nullopt, rename)).has_value());
     auto changed = f.store().ChangedSince(mark, 10);
     REQUIRE(changed.size() == 1);
     CHECK(changed[0].id == a->id);
@@ -325,7 +325,7 @@ TEST_CASE("GetSellableVariants and ForEachProduct") {
   ForEachBackend([](TestDatabase& database) {
     CatalogFixture f(database);
     auto p = f.store().CreateProduct(P("Mug"), {V("MUG-1", 899, {{"colour", "red"}})});
-    REQUIRE(f.store().CreateProduct(P("Draft Mug", ProductStatus::kDraft), {V("MUG-2", 999)}));
+    REQUIRE((f.store().CreateProduct(P("Draft Mug", ProductStatus::kDraft), {V("MUG-2", 999)})).has_value());
     auto sellable = f.store().GetSellableVariants({"MUG-1", "MUG-2", "NOPE", "bad sku'"});
     REQUIRE(sellable.size() == 2);
     CHECK(sellable[0].sku == "MUG-1");
@@ -347,11 +347,11 @@ TEST_CASE("demo seed: deterministic, realistic, stocked through inventory") {
   ForEachBackend([&](TestDatabase& database) {
     for (int round = 0; round < 2; ++round) {
       auto fresh = TestDatabase::Create(database.dialect());
-      REQUIRE(fresh);
+      REQUIRE(fresh != nullptr);
       CatalogFixture f(*fresh);
       auto media = TempDir();
       auto report = SeedDemoCatalog(SeedDeps{f.store(), f.inventory, f.ids(), f.clock, media}, 60);
-      REQUIRE(report);
+      REQUIRE(report.has_value());
       CHECK(report->products == 60);
       CHECK(report->categories >= 10);
       CHECK(report->brands >= 5);

@@ -31,7 +31,7 @@ TEST_CASE("images: a real image is stored with two thumbnails; broken ones are r
   REQUIRE(jpeg.size() > 1000);
 
   auto stored = StoreImage(root, "one", jpeg);
-  REQUIRE(stored);
+  REQUIRE(stored.has_value());
   CHECK(stored->width == 800);
   CHECK(stored->height == 800);
   CHECK(stored->path == "products/one.jpg");
@@ -49,7 +49,7 @@ TEST_CASE("images: a real image is stored with two thumbnails; broken ones are r
   std::string png(static_cast<char*>(buf), size);
   g_free(buf);
   auto wide = StoreImage(root, "wide", png);
-  REQUIRE(wide);
+  REQUIRE(wide.has_value());
   CHECK(wide->path == "products/wide.png");
   CHECK(vips::VImage::new_from_file((root / wide->small_path).c_str()).width() == 160);
 
