@@ -93,6 +93,25 @@ App::App(platform::config::Config config)
       .clock = clock_,
       .ids = ids_,
       .templates = *templates_});
+  inventory_ = std::make_unique<inventory::InventoryModule>(inventory::InventoryModuleDeps{
+      .config = config_,
+      .db = *db_,
+      .outbox = *outbox_,
+      .clock = clock_,
+      .ids = ids_,
+      .templates = *templates_});
+  try {
+    catalog_ = std::make_unique<catalog::CatalogModule>(catalog::CatalogModuleDeps{
+        .config = config_,
+        .db = *db_,
+        .outbox = *outbox_,
+        .clock = clock_,
+        .ids = ids_,
+        .templates = *templates_,
+        .inventory = inventory_->service()});
+  } catch (const std::invalid_argument& e) {
+    throw StartupError(fmt::format("catalog: {}", e.what()));
+  }
 }
 
 App::~App() = default;
@@ -134,6 +153,7 @@ void App::Wire() {
                  .metrics = metrics_,
                  .templates = *templates_,
                  .outbox_admin = *outbox_admin_,
+                 .catalog = *catalog_,
                  .draining = draining_,
                  .schema_current = schema_current_});
   RegisterOperationsRoutes(router_, *route_deps_);
@@ -141,6 +161,10 @@ void App::Wire() {
   if (config_.debug.routes) RegisterDebugRoutes(router_, *route_deps_);
   identity_->RegisterRoutes(router_);
   identity_->RegisterSubscriptions(bus_);
+  inventory_->RegisterRoutes(router_);
+  inventory_->RegisterSubscriptions(bus_);
+  catalog_->RegisterRoutes(router_);
+  catalog_->RegisterSubscriptions(bus_);
 
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",
@@ -184,14 +208,17 @@ int App::Serve() {
   Maintenance maintenance(*db_, clock_, std::chrono::hours(24 * config_.events.inbox_retention_days));
   maintenance.Start();
   if (config_.events.relay_enabled) relay_->Start();
+  inventory_->Start();
   try {
     server.Run();
   } catch (const std::exception& e) {
     logger->error("server failed: {}", e.what());
+    inventory_->Stop();
     relay_->Stop();
     return 1;
   }
   // The server has drained; let the relay finish the batch it holds.
+  inventory_->Stop();
   relay_->Stop();
   maintenance.Stop();
   logger->info("stopped cleanly");
