@@ -162,7 +162,6 @@ void App::Wire() {
   identity_->RegisterRoutes(router_);
   identity_->RegisterSubscriptions(bus_);
   inventory_->RegisterRoutes(router_);
-  inventory_->RegisterSubscriptions(bus_);
   catalog_->RegisterRoutes(router_);
   catalog_->RegisterSubscriptions(bus_);
 
@@ -217,7 +216,8 @@ int App::Serve() {
     relay_->Stop();
     return 1;
   }
-  // The server has drained; let the relay finish the batch it holds.
+  // The server has drained; the sweeper's last releases still publish
+  // events, so it stops before the relay finishes the batch it holds.
   inventory_->Stop();
   relay_->Stop();
   maintenance.Stop();

@@ -60,6 +60,7 @@ class App {
 
   const platform::http::Router& router() const { return router_; }
   identity::IdentityModule& identity() { return *identity_; }
+  inventory::InventoryModule& inventory() { return *inventory_; }
   catalog::CatalogModule& catalog() { return *catalog_; }
   platform::events::OutboxAdmin& outbox_admin() { return *outbox_admin_; }
 

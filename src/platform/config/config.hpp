@@ -88,6 +88,13 @@ struct IdentityConfig {
   std::string demo_admin_email = "admin@example.com";
 };
 
+struct InventoryConfig {
+  std::int64_t low_stock_default = 5;  ///< threshold of SKUs without their own
+  std::int64_t sweep_interval_ms = 30'000;
+  std::int64_t sweep_batch_size = 100;
+  bool sweep_enabled = true;
+};
+
 struct CatalogConfig {
   bool seed_on_empty = false;            ///< seed a demo catalog when there are no products (dev)
   std::int64_t seed_products = 1000;     ///< products in that demo catalog
@@ -114,6 +121,7 @@ struct Config {
   LogConfig log;
   WebConfig web;
   IdentityConfig identity;
+  InventoryConfig inventory;
   CatalogConfig catalog;
   MailConfig mail;
   DebugConfig debug;

@@ -308,6 +308,19 @@ std::vector<KeySpec> BuildSchema() {
           "E-mail of the admin the `dev` profile creates on an empty database (password printed once).",
           NonEmpty()),
 
+      In<&C::inventory, &InventoryConfig::low_stock_default>(
+          "inventory.low_stock_default",
+          "Low-stock threshold of SKUs without their own: at or below this many available units a SKU is "
+          "listed as low and `inventory.low_stock.v1` is published.",
+          Range(0, 1'000'000)),
+      In<&C::inventory, &InventoryConfig::sweep_interval_ms>(
+          "inventory.sweep_interval_ms",
+          "How often each instance releases reservations past their expiry.", Range(100, 86'400'000)),
+      In<&C::inventory, &InventoryConfig::sweep_batch_size>(
+          "inventory.sweep_batch_size", "Expired reservations released per sweeper query.", Range(1, 10'000)),
+      In<&C::inventory, &InventoryConfig::sweep_enabled>(
+          "inventory.sweep_enabled", "Run the reservation expiry sweeper in `serve`."),
+
       In<&C::catalog, &CatalogConfig::seed_on_empty>(
           "catalog.seed_on_empty",
           "At start, seed a deterministic demo catalog (`catalog.seed_products` products) when there are no "

@@ -4,6 +4,8 @@
 /// except reservation_expired, aggregate "reservation", id = order id.
 /// Payloads are flat JSON objects of the fields below.
 
+#include "platform/events/payload.hpp"
+
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
 
@@ -12,15 +14,6 @@
 #include <string_view>
 
 namespace shop::inventory::events {
-
-namespace detail {
-inline std::string Str(const boost::json::object& o, std::string_view key) {
-  return std::string(o.at(key).as_string());
-}
-inline std::int64_t Int(const boost::json::object& o, std::string_view key) {
-  return o.at(key).to_number<std::int64_t>();
-}
-}  // namespace detail
 
 /// Levels after any movement of one SKU.
 struct StockChanged {
@@ -37,8 +30,8 @@ struct StockChanged {
   }
   static StockChanged FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "sku"), detail::Int(o, "on_hand"), detail::Int(o, "reserved"),
-            detail::Int(o, "available"), detail::Str(o, "movement")};
+    return {platform::events::PayloadString(o, "sku"), platform::events::PayloadInt(o, "on_hand"), platform::events::PayloadInt(o, "reserved"),
+            platform::events::PayloadInt(o, "available"), platform::events::PayloadString(o, "movement")};
   }
 };
 
@@ -52,7 +45,7 @@ struct LowStock {
   boost::json::value ToJson() const { return {{"sku", sku}, {"available", available}, {"threshold", threshold}}; }
   static LowStock FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "sku"), detail::Int(o, "available"), detail::Int(o, "threshold")};
+    return {platform::events::PayloadString(o, "sku"), platform::events::PayloadInt(o, "available"), platform::events::PayloadInt(o, "threshold")};
   }
 };
 
@@ -62,7 +55,7 @@ struct OutOfStock {
   static constexpr std::string_view kAggregateType = "stock_item";
   std::string sku;
   boost::json::value ToJson() const { return {{"sku", sku}}; }
-  static OutOfStock FromJson(const boost::json::value& v) { return {detail::Str(v.as_object(), "sku")}; }
+  static OutOfStock FromJson(const boost::json::value& v) { return {platform::events::PayloadString(v.as_object(), "sku")}; }
 };
 
 /// available rose above 0 (from 0).
@@ -74,7 +67,7 @@ struct BackInStock {
   boost::json::value ToJson() const { return {{"sku", sku}, {"available", available}}; }
   static BackInStock FromJson(const boost::json::value& v) {
     const auto& o = v.as_object();
-    return {detail::Str(o, "sku"), detail::Int(o, "available")};
+    return {platform::events::PayloadString(o, "sku"), platform::events::PayloadInt(o, "available")};
   }
 };
 
@@ -85,7 +78,7 @@ struct ReservationExpired {
   std::string order_id;
   boost::json::value ToJson() const { return {{"order_id", order_id}}; }
   static ReservationExpired FromJson(const boost::json::value& v) {
-    return {detail::Str(v.as_object(), "order_id")};
+    return {platform::events::PayloadString(v.as_object(), "order_id")};
   }
 };
 

@@ -15,6 +15,7 @@
 
 #include "platform/core/error.hpp"
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -25,6 +26,10 @@ namespace shop::inventory {
 
 /// Largest quantity accepted in one line, reservation or adjustment.
 inline constexpr std::int64_t kMaxQuantity = 1'000'000;
+/// Most distinct SKUs in one reservation.
+inline constexpr std::size_t kMaxLines = 200;
+/// Longest reason (bytes) a movement keeps.
+inline constexpr std::size_t kMaxReasonLength = 500;
 
 /// A stock keeping unit code: 1..64 of [A-Za-z0-9._-].
 struct Sku {
@@ -102,14 +107,21 @@ class InventoryService {
   virtual Result<StockLevel> Adjust(const Sku& sku, std::int64_t delta, std::string_view reason,
                                     std::string_view actor) = 0;
 
-  /// Sets the SKU's low-stock threshold (nullopt → the configured default).
+  /// Sets the SKU's low-stock threshold (nullopt → the configured default);
+  /// kInvalidInput outside 0..kMaxQuantity. Not a movement: no ledger row.
   virtual Result<StockLevel> SetLowStockThreshold(const Sku& sku, std::optional<std::int64_t> threshold) = 0;
 
   /// Reserves every line for `order_id` or nothing (kOutOfStock naming each
-  /// short SKU in Error::fields). Idempotent per order: reserving again for
-  /// an order that holds an active reservation returns success without
-  /// reserving twice. Lines for the same SKU are summed. The reservation
-  /// expires at `expires_at_ms` (see ReleaseExpired).
+  /// short or untracked SKU in Error::fields, field = the SKU). Idempotent
+  /// per order: reserving again for an order that holds an active
+  /// reservation with the same lines returns success without reserving
+  /// twice; other lines, or a reservation already released, expired or
+  /// committed → kConflict. Lines for the same SKU are summed (the sum must
+  /// stay within kMaxQuantity). kInvalidInput for no lines, more than
+  /// kMaxLines, a malformed order id (1..64 of [A-Za-z0-9._-]) or an
+  /// expiry not after now. The reservation expires at `expires_at_ms` (see
+  /// ReleaseExpired). Rows are locked in SKU order, so concurrent
+  /// reservations never deadlock.
   virtual Result<void> Reserve(std::string_view order_id, const std::vector<ReservationLine>& lines,
                                std::int64_t expires_at_ms) = 0;
 
@@ -121,7 +133,12 @@ class InventoryService {
   /// Idempotent; a released or expired reservation → kConflict.
   virtual Result<void> Commit(std::string_view order_id) = 0;
 
-  /// Puts sold units back on hand (returns, refunds with restock).
+  /// Puts sold units back on hand (returns, refunds with restock). With an
+  /// `order_id`, the order's reservation must be committed and hold `sku`,
+  /// and the units restocked for that line never exceed those sold
+  /// (kConflict otherwise), so a repeated refund cannot restock twice; an
+  /// empty `order_id` restocks without that cap. kInvalidInput for a bad
+  /// quantity or an empty reason.
   virtual Result<StockLevel> Restock(const Sku& sku, std::int64_t quantity, std::string_view order_id,
                                      std::string_view reason, std::string_view actor) = 0;
 
@@ -133,7 +150,8 @@ class InventoryService {
   /// how many. Run periodically by the module's sweeper.
   virtual std::size_t ReleaseExpired(std::int64_t now_ms) = 0;
 
-  /// Ledger of one SKU, newest first.
+  /// Ledger of one SKU, newest first; `limit` 1..100, `cursor` "" or a
+  /// next_cursor this returned (kInvalidInput otherwise).
   virtual Result<MovementPage> Ledger(const Sku& sku, int limit, std::string_view cursor) = 0;
 
   /// Tracked SKUs whose code starts with `prefix` (any case), by SKU.

@@ -5,7 +5,6 @@
 #include "platform/clock/clock.hpp"
 #include "platform/config/config.hpp"
 #include "platform/db/db.hpp"
-#include "platform/events/bus.hpp"
 #include "platform/events/outbox.hpp"
 #include "platform/http/router.hpp"
 #include "platform/ids/ids.hpp"
@@ -37,9 +36,6 @@ class InventoryModule {
   /// Staff API (/api/v1/admin/inventory*) and pages (/admin/inventory*).
   /// Needs the identity middleware installed (routes use identity::Require).
   void RegisterRoutes(platform::http::Router& router);
-
-  /// catalog.variant_added.v1 → Track(sku), once per event (inbox).
-  void RegisterSubscriptions(platform::events::Bus& bus);
 
   /// Starts / stops the reservation expiry sweeper thread (inventory.sweep_*).
   /// Start is a no-op when the sweeper is disabled or already running; Stop
