@@ -76,9 +76,10 @@ int CommandSeed(const platform::config::Config& config, bool demo, std::int64_t 
     app.PrepareSchema(true);
     auto report = app.catalog().SeedDemo(products);
     if (report) {
-      std::cout << fmt::format("seeded {} products, {} variants, {} categories, {} brands, {} images in {} ms\n",
-                               report->products, report->variants, report->categories, report->brands,
-                               report->images, report->elapsed_ms);
+      std::cout << fmt::format(
+          "seeded {} products, {} variants, {} categories, {} brands, {} images in {} ms ({} ms of it stock)\n",
+          report->products, report->variants, report->categories, report->brands, report->images,
+          report->elapsed_ms, report->stock_ms);
       code = 0;
     } else {
       std::cerr << "shopd seed: " << report.error().detail << "\n";

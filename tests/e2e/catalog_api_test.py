@@ -353,8 +353,7 @@ def setup(server):
 def main():
     args = parse_args(("sqlite", "postgres"))
     return run_suite(args, sys.modules[__name__], "catalog", setup=setup,
-                     extra_env={"SHOPD_CATALOG_IMAGE_MAX_BYTES": str(IMAGE_LIMIT),
-                                "SHOPD_CATALOG_SEED_ON_EMPTY": "false"})
+                     extra_env={"SHOPD_CATALOG_IMAGE_MAX_BYTES": str(IMAGE_LIMIT)})
 
 
 if __name__ == "__main__":

@@ -22,6 +22,10 @@ void InitVips() {
     // hold on to memory.
     vips_cache_set_max(0);
     vips_concurrency_set(1);
+    // A refused upload is an expected outcome answered with 400; libvips'
+    // own warnings about it would only break the one-JSON-object-per-line log.
+    g_log_set_handler("VIPS", static_cast<GLogLevelFlags>(G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE),
+                      [](const gchar*, GLogLevelFlags, const gchar*, gpointer) {}, nullptr);
   });
 }
 

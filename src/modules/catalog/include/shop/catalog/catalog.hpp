@@ -41,7 +41,9 @@ class CatalogService {
   /// Products whose updated_at_ms is at or after `since_ms`, oldest change
   /// first, at most `limit` (1..1000). Lets a read model in another instance
   /// (which does not receive this instance's events) catch up by polling
-  /// with an overlap window; callers dedupe on (id, version).
+  /// with an overlap window; callers dedupe on (id, version). A deleted
+  /// product is gone from this list; its deletion is announced by
+  /// catalog.product_changed.v1 with status "deleted".
   virtual std::vector<ProductStamp> ChangedSince(std::int64_t since_ms, int limit) = 0;
 };
 

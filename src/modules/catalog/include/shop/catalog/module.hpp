@@ -36,7 +36,9 @@ struct SeedReport {
   std::int64_t products = 0;
   std::int64_t variants = 0;
   std::int64_t images = 0;
-  std::int64_t elapsed_ms = 0;
+  std::int64_t elapsed_ms = 0;  ///< everything
+  std::int64_t stock_ms = 0;    ///< of which: stock through InventoryService
+
 };
 
 class CatalogModule {
