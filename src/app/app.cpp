@@ -100,7 +100,18 @@ App::App(platform::config::Config config)
       .clock = clock_,
       .ids = ids_,
       .templates = *templates_});
-  // Later modules (catalog, orders) take inventory_->service().
+  try {
+    catalog_ = std::make_unique<catalog::CatalogModule>(catalog::CatalogModuleDeps{
+        .config = config_,
+        .db = *db_,
+        .outbox = *outbox_,
+        .clock = clock_,
+        .ids = ids_,
+        .templates = *templates_,
+        .inventory = inventory_->service()});
+  } catch (const std::invalid_argument& e) {
+    throw StartupError(fmt::format("catalog: {}", e.what()));
+  }
 }
 
 App::~App() = default;
@@ -142,6 +153,7 @@ void App::Wire() {
                  .metrics = metrics_,
                  .templates = *templates_,
                  .outbox_admin = *outbox_admin_,
+                 .catalog = *catalog_,
                  .draining = draining_,
                  .schema_current = schema_current_});
   RegisterOperationsRoutes(router_, *route_deps_);
@@ -150,6 +162,8 @@ void App::Wire() {
   identity_->RegisterRoutes(router_);
   identity_->RegisterSubscriptions(bus_);
   inventory_->RegisterRoutes(router_);
+  catalog_->RegisterRoutes(router_);
+  catalog_->RegisterSubscriptions(bus_);
 
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",

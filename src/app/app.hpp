@@ -17,6 +17,7 @@
 #include "platform/kv/kv.hpp"
 #include "platform/metrics/metrics.hpp"
 #include "platform/templates/templates.hpp"
+#include "shop/catalog/module.hpp"
 #include "shop/identity/module.hpp"
 #include "shop/inventory/module.hpp"
 
@@ -60,6 +61,7 @@ class App {
   const platform::http::Router& router() const { return router_; }
   identity::IdentityModule& identity() { return *identity_; }
   inventory::InventoryModule& inventory() { return *inventory_; }
+  catalog::CatalogModule& catalog() { return *catalog_; }
   platform::events::OutboxAdmin& outbox_admin() { return *outbox_admin_; }
 
  private:
@@ -78,6 +80,7 @@ class App {
   // Modules, in dependency order.
   std::unique_ptr<identity::IdentityModule> identity_;
   std::unique_ptr<inventory::InventoryModule> inventory_;
+  std::unique_ptr<catalog::CatalogModule> catalog_;
   platform::http::Router router_;
   std::unique_ptr<RouteDeps> route_deps_;
   std::unique_ptr<platform::http::StaticFiles> static_files_;

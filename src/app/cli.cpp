@@ -29,6 +29,9 @@ Commands:
   outbox redrive ID|--all  put dead-lettered events back on the outbox
   create-admin --email E --password-file F
                            create an admin (or promote an existing account)
+  seed --demo [--products N]
+                           add the deterministic demo catalog (default 1000
+                           products) to an empty catalog
 
 Options:
 )";
@@ -43,7 +46,9 @@ int RunCli(int argc, char** argv) {
       ("version,V", "print the version")
       ("email", po::value<std::string>()->default_value(""), "create-admin: the admin's e-mail")
       ("password-file", po::value<std::string>()->default_value(""),
-       "create-admin: file holding the password");
+       "create-admin: file holding the password")
+      ("demo", "seed: the deterministic demo catalog")
+      ("products", po::value<std::int64_t>()->default_value(1000), "seed: how many demo products");
   po::options_description hidden;
   hidden.add_options()
       ("command", po::value<std::string>()->default_value("serve"), "")
@@ -92,6 +97,7 @@ int RunCli(int argc, char** argv) {
   if (command == "healthcheck") return CommandHealthcheck(config);
   if (command == "routes") return CommandRoutes(config);
   if (command == "outbox") return CommandOutbox(config, args);
+  if (command == "seed") return CommandSeed(config, vm.count("demo") > 0, vm["products"].as<std::int64_t>());
   if (command == "create-admin") {
     return CommandCreateAdmin(config, vm["email"].as<std::string>(), vm["password-file"].as<std::string>());
   }

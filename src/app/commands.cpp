@@ -43,12 +43,49 @@ int CommandServe(const platform::config::Config& config) {
                   << std::flush;
       }
     }
+    if (auto seeded = app.catalog().EnsureDemoCatalog()) {
+      std::cout << fmt::format("  Demo catalog seeded: {} products, {} variants, {} categories, {} brands in {} ms\n\n",
+                               seeded->products, seeded->variants, seeded->categories, seeded->brands,
+                               seeded->elapsed_ms)
+                << std::flush;
+    }
     app.Wire();
     code = app.Serve();
   } catch (const StartupError& e) {
     logger->error("cannot start: {}", e.what());
   } catch (const std::exception& e) {
     logger->error("fatal: {}", e.what());
+  }
+  platform::log::Shutdown();
+  return code;
+}
+
+int CommandSeed(const platform::config::Config& config, bool demo, std::int64_t products) {
+  if (!demo) {
+    std::cerr << "shopd seed: only --demo is supported (a deterministic demo catalog)\n";
+    return kExitUsage;
+  }
+  if (products < 1 || products > 1'000'000) {
+    std::cerr << "shopd seed: --products must be from 1 to 1000000\n";
+    return kExitUsage;
+  }
+  InitLogging(config);
+  int code = kExitFailure;
+  try {
+    App app(config);
+    app.PrepareSchema(true);
+    auto report = app.catalog().SeedDemo(products);
+    if (report) {
+      std::cout << fmt::format(
+          "seeded {} products, {} variants, {} categories, {} brands, {} images in {} ms ({} ms of it stock)\n",
+          report->products, report->variants, report->categories, report->brands, report->images,
+          report->elapsed_ms, report->stock_ms);
+      code = 0;
+    } else {
+      std::cerr << "shopd seed: " << report.error().detail << "\n";
+    }
+  } catch (const std::exception& e) {
+    std::cerr << "shopd seed: " << e.what() << "\n";
   }
   platform::log::Shutdown();
   return code;

@@ -14,6 +14,9 @@ int CommandServe(const platform::config::Config& config);
 int CommandMigrate(const platform::config::Config& config);
 int CommandHealthcheck(const platform::config::Config& config);
 int CommandRoutes(const platform::config::Config& config);
+/// `seed --demo [--products N]`: the deterministic demo catalog on an empty
+/// catalog (migrating first); prints what it made and how long it took.
+int CommandSeed(const platform::config::Config& config, bool demo, std::int64_t products);
 int CommandOutbox(const platform::config::Config& config, const std::vector<std::string>& args);
 /// Creates (or promotes) an admin account; the password is read from a file
 /// so it never appears in the process list or shell history.

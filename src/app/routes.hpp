@@ -11,6 +11,7 @@
 #include "platform/kv/kv.hpp"
 #include "platform/metrics/metrics.hpp"
 #include "platform/templates/templates.hpp"
+#include "shop/catalog/module.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -27,6 +28,7 @@ struct RouteDeps {
   platform::metrics::Registry& metrics;
   const platform::templates::Templates& templates;
   platform::events::OutboxAdmin& outbox_admin;
+  catalog::CatalogModule& catalog;
   const std::atomic<bool>& draining;
   const bool& schema_current;
 };

@@ -26,6 +26,10 @@ void RegisterStorefrontRoutes(http::Router& router, const RouteDeps& deps) {
     auto data = PageBase(deps, "");
     identity::AddNavigation(data, request);
     data["description"] = deps.config.shop.name + " — shop online.";
+    auto categories = deps.catalog.NavigationCategories();
+    data["nav_categories"] = categories;
+    data["has_categories"] = !categories.empty();
+    data["categories"] = std::move(categories);
     auto response = http::Response::Html(200, deps.templates.RenderPage("home", data));
     // A signed-in visitor's page carries their name and CSRF token.
     if (data["signed_in"].as_bool()) response.headers.Set("Cache-Control", "no-store");

@@ -95,6 +95,13 @@ struct InventoryConfig {
   bool sweep_enabled = true;
 };
 
+struct CatalogConfig {
+  bool seed_on_empty = false;            ///< seed a demo catalog when there are no products (dev)
+  std::int64_t seed_products = 1000;     ///< products in that demo catalog
+  std::int64_t cache_entries = 5000;     ///< rendered products kept in memory per instance
+  std::int64_t image_max_bytes = 10485760;  ///< largest accepted image upload
+};
+
 struct MailConfig {
   std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
 };
@@ -115,6 +122,7 @@ struct Config {
   WebConfig web;
   IdentityConfig identity;
   InventoryConfig inventory;
+  CatalogConfig catalog;
   MailConfig mail;
   DebugConfig debug;
 };

@@ -321,6 +321,21 @@ std::vector<KeySpec> BuildSchema() {
       In<&C::inventory, &InventoryConfig::sweep_enabled>(
           "inventory.sweep_enabled", "Run the reservation expiry sweeper in `serve`."),
 
+      In<&C::catalog, &CatalogConfig::seed_on_empty>(
+          "catalog.seed_on_empty",
+          "At start, seed a deterministic demo catalog (`catalog.seed_products` products) when there are no "
+          "products. On in the `dev` profile's file."),
+      In<&C::catalog, &CatalogConfig::seed_products>(
+          "catalog.seed_products", "Products in the demo catalog seeded at start (`shopd seed --demo` takes "
+          "`--products N`).", Range(1, 1'000'000)),
+      In<&C::catalog, &CatalogConfig::cache_entries>(
+          "catalog.cache_entries",
+          "Rendered products each instance keeps in memory for `GET /api/v1/products/{slug}` (least recently "
+          "used are dropped); bounds the cache's memory.", Range(1, 1'000'000)),
+      In<&C::catalog, &CatalogConfig::image_max_bytes>(
+          "catalog.image_max_bytes", "Largest product image upload in bytes; larger → 413.",
+          Range(1024, 100 * 1024 * 1024)),
+
       In<&C::mail, &MailConfig::from>(
           "mail.from", "`From` of outgoing mail; empty: `<shop.name> <no-reply@localhost>`."),
 

@@ -20,6 +20,9 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     data["links"] = json::array{json::object{{"href", "/admin/customers"},
                                              {"label", "Customers"},
                                              {"about", "Find accounts; admins grant or revoke staff."}},
+                                json::object{{"href", "/admin/products"},
+                                             {"label", "Products"},
+                                             {"about", "Products, variants, images, categories and brands."}},
                                 json::object{{"href", "/admin/inventory"},
                                              {"label", "Inventory"},
                                              {"about", "Stock per SKU, adjustments, the ledger and low stock."}}};
