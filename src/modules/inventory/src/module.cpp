@@ -15,12 +15,12 @@ struct InventoryModule::Impl {
                                      .clock = deps.clock,
                                      .ids = deps.ids,
                                      .config = deps.config.inventory}),
-        sweeper(service, deps.clock, std::chrono::milliseconds(deps.config.inventory.sweep_interval_ms)),
+        sweeper(MakeSweeper(service, deps.clock, std::chrono::milliseconds(deps.config.inventory.sweep_interval_ms))),
         env(HttpEnv{.config = deps.config, .clock = deps.clock, .templates = deps.templates, .service = service}) {}
 
   InventoryModuleDeps deps;
   InventoryServiceImpl service;
-  Sweeper sweeper;
+  std::unique_ptr<platform::PeriodicTask> sweeper;
   HttpEnv env;
 };
 
@@ -35,9 +35,9 @@ void InventoryModule::RegisterRoutes(platform::http::Router& router) {
 }
 
 void InventoryModule::Start() {
-  if (impl_->deps.config.inventory.sweep_enabled) impl_->sweeper.Start();
+  if (impl_->deps.config.inventory.sweep_enabled) impl_->sweeper->Start();
 }
 
-void InventoryModule::Stop() { impl_->sweeper.Stop(); }
+void InventoryModule::Stop() { impl_->sweeper->Stop(); }
 
 }  // namespace shop::inventory

@@ -438,9 +438,8 @@ TEST_CASE("the sweeper thread releases expired reservations on its own and stops
     auto& s = f.service();
     f.Stock("S-1", 3);
     REQUIRE(s.Reserve("o-swept", Lines({{"S-1", 2}}), f.clock.NowMs() + 1000).has_value());
-    shop::inventory::Sweeper sweeper(s, f.clock, 20ms);
-    sweeper.Start();
-    sweeper.Start();  // no second thread
+    auto sweeper = shop::inventory::MakeSweeper(s, f.clock, 20ms);
+    sweeper->Start();
     f.clock.Advance(1s);
     const auto deadline = std::chrono::steady_clock::now() + 10s;
     while (s.GetReservation("o-swept").value() == ReservationStatus::kActive &&
@@ -448,7 +447,7 @@ TEST_CASE("the sweeper thread releases expired reservations on its own and stops
       std::this_thread::sleep_for(10ms);
     }
     const auto stop_started = std::chrono::steady_clock::now();
-    sweeper.Stop();
+    sweeper->Stop();
     CHECK(std::chrono::steady_clock::now() - stop_started < 2s);
     CHECK(s.GetReservation("o-swept").value() == ReservationStatus::kExpired);
     CHECK(s.Get(Sku{"S-1"})->reserved == 0);
