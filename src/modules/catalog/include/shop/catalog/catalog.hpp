@@ -37,6 +37,12 @@ class CatalogService {
   /// Calls `fn` for every product (drafts included), in id order, in
   /// batches, so a reindex never holds the whole catalog in memory.
   virtual void ForEachProduct(const std::function<void(const Product&)>& fn) = 0;
+
+  /// Products whose updated_at_ms is at or after `since_ms`, oldest change
+  /// first, at most `limit` (1..1000). Lets a read model in another instance
+  /// (which does not receive this instance's events) catch up by polling
+  /// with an overlap window; callers dedupe on (id, version).
+  virtual std::vector<ProductStamp> ChangedSince(std::int64_t since_ms, int limit) = 0;
 };
 
 }  // namespace shop::catalog

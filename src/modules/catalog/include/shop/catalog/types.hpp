@@ -102,6 +102,13 @@ struct ProductQuery {
   bool include_drafts = false;  ///< staff screens only
 };
 
+/// Which version of a product changed when (see CatalogService::ChangedSince).
+struct ProductStamp {
+  ProductId id;
+  std::int64_t version = 0;
+  std::int64_t updated_at_ms = 0;
+};
+
 struct ProductPage {
   std::vector<Product> items;
   std::optional<std::string> next_cursor;
