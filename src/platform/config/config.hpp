@@ -88,6 +88,13 @@ struct IdentityConfig {
   std::string demo_admin_email = "admin@example.com";
 };
 
+struct SearchConfig {
+  std::string dir;  ///< "" → <data_dir>/search
+  std::int64_t commit_interval_ms = 200;
+  std::int64_t catchup_interval_ms = 1000;
+  std::int64_t catchup_overlap_ms = 10'000;
+};
+
 struct MailConfig {
   std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
 };
@@ -107,6 +114,7 @@ struct Config {
   LogConfig log;
   WebConfig web;
   IdentityConfig identity;
+  SearchConfig search;
   MailConfig mail;
   DebugConfig debug;
 };
