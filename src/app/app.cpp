@@ -112,6 +112,13 @@ App::App(platform::config::Config config)
   } catch (const std::invalid_argument& e) {
     throw StartupError(fmt::format("catalog: {}", e.what()));
   }
+  search_ = std::make_unique<search::SearchModule>(search::SearchModuleDeps{
+      .config = config_,
+      .db = *db_,
+      .clock = clock_,
+      .templates = *templates_,
+      .catalog = catalog_->service(),
+      .inventory = inventory_->service()});
 }
 
 App::~App() = default;
@@ -164,6 +171,8 @@ void App::Wire() {
   inventory_->RegisterRoutes(router_);
   catalog_->RegisterRoutes(router_);
   catalog_->RegisterSubscriptions(bus_);
+  search_->RegisterRoutes(router_);
+  search_->RegisterSubscriptions(bus_);
 
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",
@@ -209,15 +218,27 @@ int App::Serve() {
   if (config_.events.relay_enabled) relay_->Start();
   inventory_->Start();
   try {
+    // Opens the index; a missing or corrupt one is rebuilt in the background
+    // while the rest of the shop already serves.
+    search_->Start();
+  } catch (const std::exception& e) {
+    logger->error("search index: {}", e.what());
+    inventory_->Stop();
+    relay_->Stop();
+    return 1;
+  }
+  try {
     server.Run();
   } catch (const std::exception& e) {
     logger->error("server failed: {}", e.what());
+    search_->Stop();
     inventory_->Stop();
     relay_->Stop();
     return 1;
   }
   // The server has drained; the sweeper's last releases still publish
   // events, so it stops before the relay finishes the batch it holds.
+  search_->Stop();
   inventory_->Stop();
   relay_->Stop();
   maintenance.Stop();

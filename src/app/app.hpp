@@ -18,6 +18,7 @@
 #include "platform/metrics/metrics.hpp"
 #include "platform/templates/templates.hpp"
 #include "shop/catalog/module.hpp"
+#include "shop/search/module.hpp"
 #include "shop/identity/module.hpp"
 #include "shop/inventory/module.hpp"
 
@@ -62,6 +63,7 @@ class App {
   identity::IdentityModule& identity() { return *identity_; }
   inventory::InventoryModule& inventory() { return *inventory_; }
   catalog::CatalogModule& catalog() { return *catalog_; }
+  search::SearchModule& search() { return *search_; }
   platform::events::OutboxAdmin& outbox_admin() { return *outbox_admin_; }
 
  private:
@@ -81,6 +83,7 @@ class App {
   std::unique_ptr<identity::IdentityModule> identity_;
   std::unique_ptr<inventory::InventoryModule> inventory_;
   std::unique_ptr<catalog::CatalogModule> catalog_;
+  std::unique_ptr<search::SearchModule> search_;
   platform::http::Router router_;
   std::unique_ptr<RouteDeps> route_deps_;
   std::unique_ptr<platform::http::StaticFiles> static_files_;

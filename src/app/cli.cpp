@@ -32,6 +32,8 @@ Commands:
   seed --demo [--products N]
                            add the deterministic demo catalog (default 1000
                            products) to an empty catalog
+  reindex                  rebuild the product search index beside the live
+                           one and swap it in (a running server follows)
 
 Options:
 )";
@@ -97,6 +99,7 @@ int RunCli(int argc, char** argv) {
   if (command == "healthcheck") return CommandHealthcheck(config);
   if (command == "routes") return CommandRoutes(config);
   if (command == "outbox") return CommandOutbox(config, args);
+  if (command == "reindex") return CommandReindex(config);
   if (command == "seed") return CommandSeed(config, vm.count("demo") > 0, vm["products"].as<std::int64_t>());
   if (command == "create-admin") {
     return CommandCreateAdmin(config, vm["email"].as<std::string>(), vm["password-file"].as<std::string>());

@@ -91,6 +91,23 @@ int CommandSeed(const platform::config::Config& config, bool demo, std::int64_t 
   return code;
 }
 
+int CommandReindex(const platform::config::Config& config) {
+  InitLogging(config);
+  int code = kExitFailure;
+  try {
+    App app(config);
+    app.PrepareSchema(false);
+    const search::ReindexReport report = app.search().Reindex();
+    std::cout << fmt::format("indexed {} products into generation {} in {} ms\n", report.documents,
+                             report.generation, report.took_ms);
+    code = 0;
+  } catch (const std::exception& e) {
+    std::cerr << "shopd reindex: " << e.what() << "\n";
+  }
+  platform::log::Shutdown();
+  return code;
+}
+
 int CommandMigrate(const platform::config::Config& config) {
   InitLogging(config);
   int code = kExitFailure;

@@ -102,6 +102,13 @@ struct CatalogConfig {
   std::int64_t image_max_bytes = 10485760;  ///< largest accepted image upload
 };
 
+struct SearchConfig {
+  std::string dir;  ///< "" → <data_dir>/search
+  std::int64_t commit_interval_ms = 200;
+  std::int64_t catchup_interval_ms = 1000;
+  std::int64_t catchup_overlap_ms = 10'000;
+};
+
 struct MailConfig {
   std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
 };
@@ -123,6 +130,7 @@ struct Config {
   IdentityConfig identity;
   InventoryConfig inventory;
   CatalogConfig catalog;
+  SearchConfig search;
   MailConfig mail;
   DebugConfig debug;
 };

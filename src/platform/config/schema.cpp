@@ -336,6 +336,26 @@ std::vector<KeySpec> BuildSchema() {
           "catalog.image_max_bytes", "Largest product image upload in bytes; larger → 413.",
           Range(1024, 100 * 1024 * 1024)),
 
+      In<&C::search, &SearchConfig::dir>(
+          "search.dir",
+          "Directory of this instance's product search index (generations and the `current` link); "
+          "empty: `<data_dir>/search`. Each instance keeps its own."),
+      In<&C::search, &SearchConfig::commit_interval_ms>(
+          "search.commit_interval_ms",
+          "Longest time an index change waits before searches see it; also how often the server "
+          "notices a generation swapped in by `shopd reindex`.",
+          Range(10, 60'000)),
+      In<&C::search, &SearchConfig::catchup_interval_ms>(
+          "search.catchup_interval_ms",
+          "How often the index polls the catalog for products changed on other instances (whose "
+          "events this instance does not receive).",
+          Range(100, 3'600'000)),
+      In<&C::search, &SearchConfig::catchup_overlap_ms>(
+          "search.catchup_overlap_ms",
+          "Each catch-up poll re-reads changes this far behind the newest one it saw, so a change "
+          "committed late with an older timestamp is not missed; repeats are skipped by version.",
+          Range(0, 3'600'000)),
+
       In<&C::mail, &MailConfig::from>(
           "mail.from", "`From` of outgoing mail; empty: `<shop.name> <no-reply@localhost>`."),
 

@@ -40,7 +40,7 @@ std::string_view OpenStateName(OpenState state) {
 
 namespace {
 
-constexpr const char* kBuiltFromKey = "shopd.built_from_ms";
+const std::string kBuiltFromMetadata(Index::kBuiltFromKey);
 
 std::int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -85,7 +85,7 @@ class GenerationBuilder final : public Builder {
     db_.replace_document(id_term, doc);
   }
   void Finish(std::int64_t built_from_ms) {
-    db_.set_metadata(kBuiltFromKey, std::to_string(built_from_ms));
+    db_.set_metadata(kBuiltFromMetadata, std::to_string(built_from_ms));
     db_.commit();
     db_.close();
   }
@@ -249,7 +249,7 @@ struct Index::State {
     OpenWriter(*current);
     std::int64_t built_from = 0;
     try {
-      built_from = std::stoll(writer->get_metadata(kBuiltFromKey));
+      built_from = std::stoll(writer->get_metadata(kBuiltFromMetadata));
     } catch (...) {
     }
     return built_from;
@@ -406,6 +406,21 @@ std::optional<std::string> Index::Data(std::string_view id) const {
   auto postings = s.writer->postlist_begin(id_term);
   if (postings == s.writer->postlist_end(id_term)) return std::nullopt;
   return s.writer->get_document(*postings).get_data();
+}
+
+void Index::SetMetadata(std::string_view key, std::string_view value) {
+  if (key.empty() || key.size() > 200) throw std::invalid_argument("search: metadata key must be 1..200 bytes");
+  State& s = *state_;
+  std::lock_guard lock(s.write_mutex);
+  s.writer->set_metadata(std::string(key), std::string(value));
+  s.dirty = true;
+}
+
+std::string Index::Metadata(std::string_view key) const {
+  if (key.empty() || key.size() > 200) throw std::invalid_argument("search: metadata key must be 1..200 bytes");
+  State& s = *state_;
+  std::lock_guard lock(s.write_mutex);
+  return s.writer->get_metadata(std::string(key));
 }
 
 void Index::Commit() {

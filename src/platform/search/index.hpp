@@ -110,6 +110,15 @@ class Index {
   /// Makes every write so far searchable now.
   void Commit();
 
+  /// A caller's bookkeeping value (a sync watermark) stored in the live
+  /// generation, written with the next commit. A rebuilt generation starts
+  /// without it, except kBuiltFromKey, which every generation carries: the
+  /// time (ms since the epoch) its build started. Keys are 1..200 bytes.
+  void SetMetadata(std::string_view key, std::string_view value);
+  /// The value of `key` in the live generation (uncommitted included), or "".
+  std::string Metadata(std::string_view key) const;
+  static constexpr std::string_view kBuiltFromKey = "shopd.built_from_ms";
+
   /// Documents in the live generation (committed).
   std::size_t size() const;
   /// Bumped by every commit and every generation switch.
