@@ -231,16 +231,17 @@ int App::Serve() {
     server.Run();
   } catch (const std::exception& e) {
     logger->error("server failed: {}", e.what());
-    search_->Stop();
     inventory_->Stop();
     relay_->Stop();
+    search_->Stop();
     return 1;
   }
   // The server has drained; the sweeper's last releases still publish
-  // events, so it stops before the relay finishes the batch it holds.
-  search_->Stop();
+  // events, so it stops before the relay finishes the batch it holds. The
+  // search index consumes events, so it closes only once the relay is done.
   inventory_->Stop();
   relay_->Stop();
+  search_->Stop();
   maintenance.Stop();
   logger->info("stopped cleanly");
   return 0;
