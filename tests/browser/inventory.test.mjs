@@ -60,7 +60,8 @@ async function inventoryJourney() {
   assert.equal(tracked, 200);
 
   await page.getByLabel('Search by SKU').fill(sku.toLowerCase());
-  await page.getByRole('button', { name: 'Search' }).click();
+  // The page's own form, not the product search box in the header.
+  await page.locator('main').getByRole('button', { name: 'Search' }).click();
   await page.getByRole('link', { name: sku }).click();
   await page.getByRole('heading', { name: sku }).waitFor();
 

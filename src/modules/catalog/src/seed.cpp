@@ -6,9 +6,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <atomic>
-#include <mutex>
-#include <thread>
 #include <chrono>
 #include <set>
 #include <unordered_set>
@@ -19,7 +16,6 @@ namespace {
 
 constexpr int kPaletteSize = 30;
 constexpr std::size_t kBatchSize = 1000;
-constexpr int kStockThreads = 4;
 
 // splitmix64: tiny, fast and identical on every platform, unlike the
 // standard distributions, whose output the standard leaves unspecified.
@@ -264,35 +260,16 @@ Result<SeedReport> SeedDemoCatalog(const SeedDeps& deps, std::int64_t count) {
   report.products = count;
 
   // Stock goes through the inventory module's contract, after the catalog
-  // rows are committed (as for any new variant). It offers no bulk call, so
-  // a few threads share the SKUs: on PostgreSQL the transactions then run in
-  // parallel; on SQLite they still queue for the one write lock.
+  // rows are committed (as for any new variant): one bulk receipt per
+  // kMaxReceiptLines SKUs, each a single transaction with its ledger rows.
   const auto stock_started = std::chrono::steady_clock::now();
-  std::atomic<std::size_t> next{0};
-  std::mutex failure_mutex;
-  std::optional<Error> failure;
-  auto worker = [&] {
-    for (;;) {
-      const std::size_t i = next.fetch_add(1);
-      if (i >= stock.size()) return;
-      {
-        std::lock_guard lock(failure_mutex);
-        if (failure) return;
-      }
-      const inventory::Sku sku{stock[i].first};
-      Result<inventory::StockLevel> done = deps.inventory.Track(sku);
-      if (done && stock[i].second > 0) done = deps.inventory.Adjust(sku, stock[i].second, "seed", "seed");
-      if (!done) {
-        std::lock_guard lock(failure_mutex);
-        if (!failure) failure = done.error();
-        return;
-      }
-    }
-  };
-  std::vector<std::thread> threads;
-  for (int t = 0; t < kStockThreads; ++t) threads.emplace_back(worker);
-  for (auto& t : threads) t.join();
-  if (failure) return *failure;
+  for (std::size_t from = 0; from < stock.size(); from += inventory::kMaxReceiptLines) {
+    const std::size_t to = std::min(stock.size(), from + inventory::kMaxReceiptLines);
+    std::vector<inventory::ReceiptLine> lines;
+    lines.reserve(to - from);
+    for (std::size_t i = from; i < to; ++i) lines.push_back({inventory::Sku{stock[i].first}, stock[i].second});
+    if (auto done = deps.inventory.ReceiveMany(lines, "seed", "seed"); !done) return done.error();
+  }
   report.stock_ms =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - stock_started).count();
   report.elapsed_ms = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started).count();

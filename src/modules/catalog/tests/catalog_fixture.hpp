@@ -30,6 +30,15 @@ class FakeInventory final : public inventory::InventoryService {
     level.sku = sku;
     return level;
   }
+  Result<void> ReceiveMany(const std::vector<inventory::ReceiptLine>& lines, std::string_view reason,
+                           std::string_view actor) override {
+    for (const auto& line : lines) {
+      if (auto tracked = Track(line.sku); !tracked) return tracked.error();
+      if (line.quantity == 0) continue;
+      if (auto received = Adjust(line.sku, line.quantity, reason, actor); !received) return received.error();
+    }
+    return {};
+  }
   Result<inventory::StockLevel> Get(const inventory::Sku& sku) override {
     std::lock_guard lock(mutex_);
     auto it = levels_.find(sku.value);

@@ -92,6 +92,44 @@ Result<StockLevel> InventoryServiceImpl::Track(const Sku& sku) {
   });
 }
 
+Result<void> InventoryServiceImpl::ReceiveMany(const std::vector<ReceiptLine>& lines, std::string_view reason,
+                                               std::string_view actor) {
+  if (lines.size() > kMaxReceiptLines) {
+    return Error::InvalidInput(fmt::format("at most {} lines per receipt", kMaxReceiptLines));
+  }
+  if (auto bad = CheckReason(reason)) return *bad;
+  std::vector<std::string> seen;
+  seen.reserve(lines.size());
+  for (const ReceiptLine& line : lines) {
+    if (auto bad = CheckSku(line.sku)) return *bad;
+    if (line.quantity < 0 || line.quantity > kMaxQuantity) {
+      return Error::InvalidInput(fmt::format("quantity of {} must be from 0 to {}", line.sku.value, kMaxQuantity));
+    }
+    seen.push_back(line.sku.value);
+  }
+  std::sort(seen.begin(), seen.end());
+  if (auto repeated = std::adjacent_find(seen.begin(), seen.end()); repeated != seen.end()) {
+    return Error::InvalidInput(fmt::format("SKU {} appears twice", *repeated));
+  }
+  return deps_.db.InTransaction([&](db::Tx& tx) -> Result<void> {
+    const std::int64_t now = deps_.clock.NowMs();
+    for (const ReceiptLine& line : lines) {
+      StockRepository::InsertIfMissing(tx.sql(), line.sku.value, now);
+      if (line.quantity == 0) continue;
+      auto after = StockRepository::Apply(tx.sql(), line.sku.value, line.quantity, 0, now);
+      // Returning an error rolls back every line before this one too.
+      if (!after) return Error::Conflict(fmt::format("on hand of {} would exceed {}", line.sku.value, kMaxOnHand));
+      Record(tx, Change{.after = *after,
+                        .kind = MovementKind::kReceive,
+                        .on_hand_delta = line.quantity,
+                        .reason = Trim(reason),
+                        .actor = actor.empty() ? kSystemActor : std::string(actor),
+                        .order_id = {}});
+    }
+    return {};
+  });
+}
+
 Result<StockLevel> InventoryServiceImpl::Get(const Sku& sku) {
   if (auto bad = CheckSku(sku)) return *bad;
   auto row = deps_.db.WithSession([&](soci::session& sql) { return StockRepository::Find(sql, sku.value); });

@@ -29,6 +29,8 @@ class InventoryServiceImpl final : public InventoryService {
   explicit InventoryServiceImpl(InventoryServiceDeps deps) : deps_(deps) {}
 
   Result<StockLevel> Track(const Sku& sku) override;
+  Result<void> ReceiveMany(const std::vector<ReceiptLine>& lines, std::string_view reason,
+                           std::string_view actor) override;
   Result<StockLevel> Get(const Sku& sku) override;
   std::vector<StockLevel> GetMany(const std::vector<Sku>& skus) override;
   Result<StockLevel> Adjust(const Sku& sku, std::int64_t delta, std::string_view reason,

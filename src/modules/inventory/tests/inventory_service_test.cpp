@@ -74,6 +74,45 @@ TEST_CASE("track, adjust and get keep on_hand = available + reserved and write t
   });
 }
 
+TEST_CASE("ReceiveMany tracks and receives many SKUs in one transaction, or changes nothing") {
+  shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
+    InventoryFixture f(database);
+    auto& s = f.service();
+    REQUIRE(s.Adjust(Sku{"OLD-1"}, 1, "x", "u").error().code == ErrorCode::kNotFound);
+    REQUIRE(s.Track(Sku{"OLD-1"}).has_value());
+    REQUIRE(s.Adjust(Sku{"OLD-1"}, 4, "received", "user-1").has_value());
+    const std::size_t events_before = f.Events(kStockChanged).size();
+
+    // Refusals are checked before anything is written.
+    using Lines = std::vector<shop::inventory::ReceiptLine>;
+    CHECK(s.ReceiveMany(Lines{{Sku{"NEW-1"}, 3}, {Sku{"NEW-1"}, 2}}, "seed", "seed").error().code ==
+          ErrorCode::kInvalidInput);
+    CHECK(s.ReceiveMany(Lines{{Sku{"NEW-1"}, 3}, {Sku{"bad sku!"}, 2}}, "seed", "seed").error().code ==
+          ErrorCode::kInvalidInput);
+    CHECK(s.ReceiveMany(Lines{{Sku{"NEW-1"}, -1}}, "seed", "seed").error().code == ErrorCode::kInvalidInput);
+    CHECK(s.ReceiveMany(Lines{{Sku{"NEW-1"}, kMaxQuantity + 1}}, "seed", "seed").error().code ==
+          ErrorCode::kInvalidInput);
+    CHECK(s.ReceiveMany(Lines{{Sku{"NEW-1"}, 1}}, "  ", "seed").error().code == ErrorCode::kInvalidInput);
+    CHECK(s.ReceiveMany(Lines(shop::inventory::kMaxReceiptLines + 1, shop::inventory::ReceiptLine{Sku{"NEW-1"}, 1}), "seed", "seed").error().code ==
+          ErrorCode::kInvalidInput);
+    CHECK(s.Get(Sku{"NEW-1"}).error().code == ErrorCode::kNotFound);
+    CHECK(f.Events(kStockChanged).size() == events_before);
+
+    REQUIRE(s.ReceiveMany(Lines{{Sku{"NEW-1"}, 3}, {Sku{"NEW-2"}, 0}, {Sku{"OLD-1"}, 6}}, "seed", "seed")
+                .has_value());
+    CHECK(s.Get(Sku{"NEW-1"})->on_hand == 3);
+    CHECK(s.Get(Sku{"NEW-2"})->on_hand == 0);  // tracked only
+    CHECK(s.Get(Sku{"OLD-1"})->on_hand == 10);
+    auto ledger = s.Ledger(Sku{"NEW-1"}, 10, "");
+    REQUIRE(ledger->items.size() == 1);
+    CHECK(ledger->items[0].kind == MovementKind::kReceive);
+    CHECK(ledger->items[0].reason == "seed");
+    CHECK(s.Ledger(Sku{"NEW-2"}, 10, "")->items.empty());
+    CHECK(f.Events(kStockChanged).size() == events_before + 2);  // one per received line
+    CHECK(f.InvariantViolations() == 0);
+  });
+}
+
 TEST_CASE("bad input is refused and changes nothing") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     InventoryFixture f(database);

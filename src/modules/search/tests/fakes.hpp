@@ -144,6 +144,9 @@ class FakeInventory final : public inventory::InventoryService {
   }
 
   Result<inventory::StockLevel> Track(const inventory::Sku&) override { return Unused(); }
+  Result<void> ReceiveMany(const std::vector<inventory::ReceiptLine>&, std::string_view, std::string_view) override {
+    return Unused();
+  }
   Result<inventory::StockLevel> Get(const inventory::Sku&) override { return Unused(); }
   Result<inventory::StockLevel> Adjust(const inventory::Sku&, std::int64_t, std::string_view, std::string_view) override {
     return Unused();

@@ -50,6 +50,15 @@ struct StockLevel {
   bool low() const { return available <= low_stock_threshold; }
 };
 
+/// One line of a bulk receipt (see InventoryService::ReceiveMany).
+struct ReceiptLine {
+  Sku sku;
+  std::int64_t quantity = 0;  ///< 0..kMaxQuantity; 0 only starts tracking
+};
+
+/// Most lines ReceiveMany takes in one call (one transaction).
+inline constexpr std::size_t kMaxReceiptLines = 5'000;
+
 /// One line of a reservation.
 struct ReservationLine {
   Sku sku;
@@ -94,6 +103,16 @@ class InventoryService {
   /// Starts tracking `sku` with on_hand = 0 (idempotent: an existing SKU is
   /// left as it is). Called when the catalog adds a variant.
   virtual Result<StockLevel> Track(const Sku& sku) = 0;
+
+  /// Initial stock of many SKUs at once (demo seed, imports): tracks each
+  /// SKU not tracked yet and receives its quantity, all in one transaction,
+  /// with a ledger row and events per received line. Everything is checked
+  /// first: kInvalidInput, and nothing changes, for a malformed or repeated
+  /// SKU, a quantity outside 0..kMaxQuantity, an empty reason, or more than
+  /// kMaxReceiptLines lines; kConflict (nothing changes) when a receipt would
+  /// take on_hand past its maximum.
+  virtual Result<void> ReceiveMany(const std::vector<ReceiptLine>& lines, std::string_view reason,
+                                   std::string_view actor) = 0;
 
   virtual Result<StockLevel> Get(const Sku& sku) = 0;
 
