@@ -1,4 +1,5 @@
 #include "app/routes.hpp"
+#include "platform/templates/layout.hpp"
 
 #include "shop/identity/access.hpp"
 
@@ -11,14 +12,7 @@ namespace shop::app {
 namespace http = platform::http;
 
 boost::json::object PageBase(const RouteDeps& deps, std::string_view title) {
-  std::time_t now = std::chrono::system_clock::to_time_t(deps.clock.Now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  boost::json::object data;
-  data["shop_name"] = deps.config.shop.name;
-  data["year"] = tm.tm_year + 1900;
-  if (!title.empty()) data["title"] = title;
-  return data;
+  return platform::templates::LayoutData(deps.config, deps.clock, title);
 }
 
 void RegisterStorefrontRoutes(http::Router& router, const RouteDeps& deps) {

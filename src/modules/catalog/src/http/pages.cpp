@@ -1,4 +1,5 @@
 #include "http/pages.hpp"
+#include "platform/templates/layout.hpp"
 
 #include "shop/identity/access.hpp"
 
@@ -20,13 +21,7 @@ json::array TopCategories(const HttpEnv& env) {
 }
 
 json::object PageData(const HttpEnv& env, const http::Request& request, std::string_view title) {
-  std::time_t now = std::chrono::system_clock::to_time_t(env.clock.Now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  json::object data;
-  data["shop_name"] = env.config.shop.name;
-  data["year"] = tm.tm_year + 1900;
-  if (!title.empty()) data["title"] = title;
+  json::object data = platform::templates::LayoutData(env.config, env.clock, title);
   identity::AddNavigation(data, request);
   data["nav_categories"] = TopCategories(env);
   return data;

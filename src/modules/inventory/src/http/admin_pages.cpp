@@ -1,6 +1,7 @@
 // /admin/inventory*: staff pages to find SKUs, see their levels and ledger,
 // adjust stock and thresholds, and list what runs low.
 #include <charconv>
+#include "platform/templates/layout.hpp"
 #include <ctime>
 
 #include "http/env.hpp"
@@ -21,10 +22,7 @@ constexpr int kLedgerPageSize = 50;
 
 /// The layout's data: shop name, year, title and the navigation state.
 json::object PageData(const HttpEnv& env, const http::Request& request, std::string_view title) {
-  std::time_t now = std::chrono::system_clock::to_time_t(env.clock.Now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  json::object data{{"shop_name", env.config.shop.name}, {"year", tm.tm_year + 1900}, {"title", title}};
+  json::object data = platform::templates::LayoutData(env.config, env.clock, title);
   identity::AddNavigation(data, request);
   return data;
 }

@@ -1,6 +1,7 @@
 // GET /search: the storefront results page. Plain links and one GET form,
 // so every filter, the sort and the next page work without JavaScript.
 #include "http/env.hpp"
+#include "platform/templates/layout.hpp"
 #include "http/params.hpp"
 #include "shop/identity/access.hpp"
 
@@ -29,13 +30,7 @@ std::string PriceLabel(const PriceBand& band, const platform::money::Currency& c
 }
 
 json::object BaseData(const HttpEnv& env, const http::Request& request, std::string_view title) {
-  std::time_t now = std::chrono::system_clock::to_time_t(env.clock.Now());
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  json::object data;
-  data["shop_name"] = env.config.shop.name;
-  data["year"] = tm.tm_year + 1900;
-  data["title"] = title;
+  json::object data = platform::templates::LayoutData(env.config, env.clock, title);
   identity::AddNavigation(data, request);
   return data;
 }
