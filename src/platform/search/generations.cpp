@@ -68,19 +68,38 @@ void SetCurrentGeneration(const fs::path& dir, std::uint64_t generation) {
   }
 }
 
+namespace {
+
+// A reader opening a generation while remove_all is half way through it
+// would see a database with some tables already gone, which Xapian treats
+// as empty ones: a search answering "no results". Renaming first makes the
+// generation vanish at once (an opener then fails cleanly and reopens the
+// live one), and only then are the files deleted. Readers that already had
+// it open keep reading through their open descriptors.
+void RemoveGeneration(const fs::path& dir, std::uint64_t generation) {
+  const fs::path doomed = dir / GenerationName(generation);
+  const fs::path trash = dir / fmt::format("trash-{}-{}", GenerationName(generation), ::getpid());
+  std::error_code ec;
+  if (::rename(doomed.c_str(), trash.c_str()) == 0) {
+    fs::remove_all(trash, ec);
+  } else {
+    fs::remove_all(doomed, ec);
+  }
+}
+
+}  // namespace
+
 void RemoveGenerationsBefore(const fs::path& dir, std::uint64_t keep_from) {
   for (std::uint64_t n : ListGenerations(dir)) {
     if (n >= keep_from) break;
-    std::error_code ec;
-    fs::remove_all(dir / GenerationName(n), ec);
+    RemoveGeneration(dir, n);
   }
 }
 
 void RemoveGenerationsAfter(const fs::path& dir, std::uint64_t newest_kept) {
   for (std::uint64_t n : ListGenerations(dir)) {
     if (n <= newest_kept) continue;
-    std::error_code ec;
-    fs::remove_all(dir / GenerationName(n), ec);
+    RemoveGeneration(dir, n);
   }
 }
 
