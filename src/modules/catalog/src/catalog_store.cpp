@@ -329,8 +329,11 @@ std::string KeyOf(const Product& p, const SortSpec& spec, std::int64_t min_price
 }
 
 // The keyset query shared by the public list and the staff search.
+// `complete` loads variants, images, category and brand; without it the
+// items carry only their product row (enough for a slug list).
 Result<ProductPage> Page(soci::session& sql, const SortSpec& spec, const std::string& filters, int limit,
-                         std::string_view cursor_text, const platform::money::Currency& currency) {
+                         std::string_view cursor_text, const platform::money::Currency& currency,
+                         bool complete = true) {
   std::optional<CursorKey> cursor;
   if (!cursor_text.empty()) {
     cursor = DecodeCursor(cursor_text);
@@ -375,14 +378,26 @@ Result<ProductPage> Page(soci::session& sql, const SortSpec& spec, const std::st
     const Product& last = items.back();
     page.next_cursor = EncodeCursor(CursorKey{spec.code, last.id.value, KeyOf(last, spec, min_prices[limit - 1])});
   }
-  Complete(sql, items, currency);
+  if (complete) Complete(sql, items, currency);
   page.items = std::move(items);
   return page;
 }
 
 }  // namespace
 
-Result<ProductPage> CatalogStore::ListProducts(const ProductQuery& query) {
+Result<ProductPage> CatalogStore::ListProducts(const ProductQuery& query) { return ListPage(query, true); }
+
+Result<SlugPage> CatalogStore::ListProductSlugs(const ProductQuery& query) {
+  auto page = ListPage(query, false);
+  if (!page) return page.error();
+  SlugPage out;
+  out.slugs.reserve(page->items.size());
+  for (auto& p : page->items) out.slugs.push_back(std::move(p.slug));
+  out.next_cursor = std::move(page->next_cursor);
+  return out;
+}
+
+Result<ProductPage> CatalogStore::ListPage(const ProductQuery& query, bool complete) {
   if (query.limit < 1 || query.limit > 100) {
     return Error::InvalidInput("invalid limit", {{"limit", "must be an integer from 1 to 100"}});
   }
@@ -397,7 +412,7 @@ Result<ProductPage> CatalogStore::ListProducts(const ProductQuery& query) {
       if (it == all.end()) return Error::NotFound("no such category");
       filters += " AND category_id IN (" + InList(Subtree(all, it->id)) + ")";
     }
-    return Page(sql, SpecOf(query.sort), filters, query.limit, query.cursor, deps_.currency);
+    return Page(sql, SpecOf(query.sort), filters, query.limit, query.cursor, deps_.currency, complete);
   });
 }
 

@@ -66,6 +66,12 @@ struct CatalogStoreDeps {
   platform::money::Currency currency;
 };
 
+/// One page of product slugs (see CatalogStore::ListProductSlugs).
+struct SlugPage {
+  std::vector<std::string> slugs;
+  std::optional<std::string> next_cursor;
+};
+
 class CatalogStore final : public CatalogService {
  public:
   explicit CatalogStore(CatalogStoreDeps deps);
@@ -79,6 +85,11 @@ class CatalogStore final : public CatalogService {
   std::vector<Brand> Brands() override;
   void ForEachProduct(const std::function<void(const Product&)>& fn) override;
   std::vector<ProductStamp> ChangedSince(std::int64_t since_ms, int limit) override;
+
+  /// The slugs of ListProducts(query), in the same order and with the same
+  /// cursor, without loading variants and images: the public list is then
+  /// assembled from cached product documents.
+  Result<SlugPage> ListProductSlugs(const ProductQuery& query);
 
   /// Staff search by name (case-insensitive substring), drafts included, newest first.
   Result<ProductPage> SearchProducts(std::string_view q, int limit, std::string_view cursor);
@@ -126,6 +137,7 @@ class CatalogStore final : public CatalogService {
   const platform::money::Currency& currency() const { return deps_.currency; }
 
  private:
+  Result<ProductPage> ListPage(const ProductQuery& query, bool complete);
   Result<Product> Mutate(const ProductId& id, std::optional<std::int64_t> expected_version,
                          const std::function<Result<void>(platform::db::Tx&, Product&)>& change);
   void Committed(platform::db::Tx& tx, const Product& product, std::string_view status);

@@ -209,9 +209,15 @@ TEST_CASE("cursor pagination: every sort, ties, no duplicates, no gaps") {
           std::string cursor;
           int pages = 0;
           for (;;) {
-            auto page = f.store().ListProducts(
-                ProductQuery{.category_slug = category, .sort = sort, .limit = limit, .cursor = cursor});
+            const ProductQuery query{.category_slug = category, .sort = sort, .limit = limit, .cursor = cursor};
+            auto page = f.store().ListProducts(query);
             REQUIRE(page.has_value());
+            // The slug list the public API is assembled from is the same page.
+            auto slugs = f.store().ListProductSlugs(query);
+            REQUIRE(slugs.has_value());
+            REQUIRE(slugs->slugs.size() == page->items.size());
+            for (std::size_t i = 0; i < slugs->slugs.size(); ++i) CHECK(slugs->slugs[i] == page->items[i].slug);
+            CHECK(slugs->next_cursor == page->next_cursor);
             ++pages;
             CHECK(static_cast<int>(page->items.size()) <= limit);
             for (auto& p : page->items) seen.push_back(p);

@@ -88,9 +88,27 @@ void RegisterPublicApi(http::Router& router, const HttpEnv& env) {
   router.Get("/api/v1/products", [&env](http::Request& request) {
     auto query = ParseProductQuery(request);
     if (!query) return http::Response::Problem(query.error(), request.path);
-    auto page = env.store.ListProducts(*query);
+    auto page = env.store.ListProductSlugs(*query);
     if (!page) return http::Response::Problem(page.error(), request.path);
-    return http::Response::Json(200, ProductPageJson(env, *page));
+    // Each item is the product's cached public document, spliced in as it
+    // is: a warm list costs one keyset query and no JSON building.
+    std::string body = "{\"items\":[";
+    bool first = true;
+    for (const auto& slug : page->slugs) {
+      auto doc = PublicProduct(env, slug);
+      if (!doc) continue;  // unpublished or deleted since the keyset query
+      if (!first) body += ',';
+      first = false;
+      body += (*doc)->body;
+    }
+    body += "],\"next_cursor\":";
+    body += page->next_cursor ? json::serialize(json::value(*page->next_cursor)) : std::string("null");
+    body += '}';
+    http::Response response;
+    response.status = 200;
+    response.headers.Set("Content-Type", "application/json");
+    response.body = std::move(body);
+    return response;
   });
 
   router.Get("/api/v1/products/{slug}", [&env](http::Request& request) {
