@@ -15,6 +15,8 @@ existing database, then drives with `wrk -t1 -c32`:
     list         GET /api/v1/products?category={slug}
     search       GET /api/v1/search?q={word}
     page         GET /p/{slug} (the storefront product page)
+    search0      the same search on a restart with search.result_cache_entries = 0
+                 (every request runs the Xapian match and facet pass)
 
 and prints requests/s, p50, p99 and the ratio to the minimal server, plus the
 resident memory of shopd after the load (VmRSS, and the peak VmHWM). Goals
@@ -173,6 +175,17 @@ def bench_size(args, n, minimal_url, work):
     rows = [(name, wrk(url, args.duration, args.connections)) for name, url in targets]
     memory = memory_kib(server.proc.pid)
     server.stop()
+
+    # The same search with the result cache off: what a query costs the index
+    # itself (a first-time query, or one right after the index changed).
+    server.env["SHOPD_SEARCH_RESULT_CACHE_ENTRIES"] = "0"
+    server.start()
+    wait_ok(server.base + "/api/v1/search?q=" + urllib.parse.quote(word), server.proc)
+    uncached = f"{server.base}/api/v1/search?q={urllib.parse.quote(word)}"
+    wrk(uncached, "2s", args.connections)
+    rows.append(("search0", wrk(uncached, args.duration, args.connections)))
+    server.stop()
+    del server.env["SHOPD_SEARCH_RESULT_CACHE_ENTRIES"]
     return {"n": n, "seed_s": seed_s, "start_ms": start_ms, "rows": rows, "memory": memory,
             "search_word": word, "slug": slug}
 

@@ -107,6 +107,7 @@ struct SearchConfig {
   std::int64_t commit_interval_ms = 200;
   std::int64_t catchup_interval_ms = 1000;
   std::int64_t catchup_overlap_ms = 10'000;
+  std::int64_t result_cache_entries = 1000;
 };
 
 struct MailConfig {

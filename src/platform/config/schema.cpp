@@ -355,6 +355,11 @@ std::vector<KeySpec> BuildSchema() {
           "Each catch-up poll re-reads changes this far behind the newest one it saw, so a change "
           "committed late with an older timestamp is not missed; repeats are skipped by version.",
           Range(0, 3'600'000)),
+      In<&C::search, &SearchConfig::result_cache_entries>(
+          "search.result_cache_entries",
+          "How many distinct queries' answers the index keeps for reuse; an answer is reused only "
+          "until the index next changes, so results are never stale. 0 disables it.",
+          Range(0, 1'000'000)),
 
       In<&C::mail, &MailConfig::from>(
           "mail.from", "`From` of outgoing mail; empty: `<shop.name> <no-reply@localhost>`."),

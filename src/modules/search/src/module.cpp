@@ -29,7 +29,7 @@ struct SearchModule::Impl {
         options(ProductIndexOptions(IndexDirectory(d.config),
                                     std::chrono::milliseconds(d.config.search.commit_interval_ms))),
         taxonomy(d.catalog),
-        engine(taxonomy),
+        engine(taxonomy, static_cast<std::size_t>(d.config.search.result_cache_entries)),
         env(HttpEnv{.config = d.config, .clock = d.clock, .templates = d.templates, .service = engine}) {}
 
   void StartUpRebuild() {

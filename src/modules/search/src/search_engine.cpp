@@ -80,6 +80,37 @@ ps::Query ToQuery(const SearchRequest& r) {
   return q;
 }
 
+// Everything that makes two queries give different results, unambiguously
+// (length-prefixed fields).
+std::string CacheKey(const ps::Query& q) {
+  std::string key;
+  auto add = [&key](std::string_view part) {
+    key += std::to_string(part.size());
+    key += ':';
+    key += part;
+  };
+  add(q.text);
+  for (const auto& [field, value] : q.filters) {
+    add(field);
+    add(value);
+  }
+  for (const auto& r : q.ranges) {
+    add(r.field);
+    add(r.min ? std::to_string(*r.min) : "-");
+    add(r.max ? std::to_string(*r.max) : "-");
+  }
+  add(std::to_string(static_cast<int>(q.sort.order)));
+  add(q.sort.field);
+  if (q.bands) {
+    add(q.bands->field);
+    for (auto bound : q.bands->bounds) add(std::to_string(bound));
+  }
+  add(std::to_string(q.offset));
+  add(std::to_string(q.limit));
+  add(q.spelling ? "s" : "-");
+  return key;
+}
+
 std::vector<FacetValue> Facet(const ps::Results& results, const char* field,
                               const std::function<std::string(const std::string&)>& label) {
   std::vector<FacetValue> out;
@@ -90,6 +121,19 @@ std::vector<FacetValue> Facet(const ps::Results& results, const char* field,
 }
 
 }  // namespace
+
+std::shared_ptr<const ps::Results> SearchEngine::Run(ps::Index& index, const ps::Query& query) {
+  // The revision is read before searching: a commit landing during the
+  // search then only makes this entry stale early, never wrongly fresh.
+  const std::uint64_t revision = index.revision();
+  const std::string key = CacheKey(query);
+  if (auto hit = results_.Find(key); hit && hit->index == &index && hit->revision == revision) {
+    return hit->results;
+  }
+  auto results = std::make_shared<const ps::Results>(index.Search(query));
+  results_.Put(key, CachedResults{&index, revision, results});
+  return results;
+}
 
 Result<SearchPage> SearchEngine::Search(const SearchRequest& request) {
   if (auto errors = ValidateRequest(request); !errors.empty()) {
@@ -110,7 +154,8 @@ Result<SearchPage> SearchEngine::Search(const SearchRequest& request) {
     }
     query.offset = *offset;
   }
-  const ps::Results results = index->Search(query);
+  const auto found = Run(*index, query);
+  const ps::Results& results = *found;
 
   SearchPage page;
   page.items.reserve(results.hits.size());

@@ -41,7 +41,8 @@ class SearchFixture {
   TaxonomyCache taxonomy{catalog};
   std::unique_ptr<platform::search::Index> index;
   std::unique_ptr<Indexer> indexer;
-  SearchEngine engine{taxonomy};
+  // With a result cache, so every case also checks that cached answers never outlive a change.
+  SearchEngine engine{taxonomy, 64};
 
   explicit SearchFixture(bool seed = true) {
     Open();

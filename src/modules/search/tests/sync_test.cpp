@@ -327,3 +327,20 @@ TEST_CASE("Reindex from another process is followed by a running server, which k
   CHECK(failures == 0);
   server.module->Stop();
 }
+
+TEST_CASE("a cached answer is reused only until the index changes") {
+  SearchFixture f;
+  // Warm the cache with the same search twice.
+  CHECK(PriceOf(f.Find("espresso"), "p5") == 24999);
+  CHECK(PriceOf(f.Find("espresso"), "p5") == 24999);
+  auto p5 = *f.catalog.Find("p5");
+  p5.variants[0].price = Eur(19999);
+  f.catalog.Put(p5);
+  f.indexer->SyncProduct("p5");
+  // Find commits first, which moves the revision: the cached answer is stale.
+  CHECK(PriceOf(f.Find("espresso"), "p5") == 19999);
+  p5.status = shop::catalog::ProductStatus::kDraft;
+  f.catalog.Put(p5);
+  f.indexer->SyncProduct("p5");
+  CHECK(f.Find("espresso").total == 0);
+}
