@@ -4,7 +4,9 @@
 
 #include <boost/json.hpp>
 
+#include <chrono>
 #include <fstream>
+#include <regex>
 #include <sstream>
 #include <unordered_map>
 
@@ -109,13 +111,48 @@ std::string Templates::SourceOf(std::string_view name, std::uint64_t* generation
   return it->second.text;
 }
 
+// Partials are inlined into the source before it is compiled, so a render
+// never parses a partial again (kainjow parses a partial's text at every
+// use). Mustache partials are textual inclusion; the only difference is the
+// re-indentation of standalone partial lines, which HTML does not notice.
+std::string Templates::ExpandedSourceOf(std::string_view name, std::uint64_t* generation) const {
+  static const std::regex kPartial(R"(\{\{>\s*([^}\s]+)\s*\}\})");
+  std::string text = SourceOf(name, generation);
+  for (int depth = 0; depth < 8; ++depth) {
+    std::string out;
+    bool replaced = false;
+    auto begin = std::sregex_iterator(text.begin(), text.end(), kPartial);
+    std::size_t last = 0;
+    for (auto it = begin; it != std::sregex_iterator(); ++it) {
+      std::uint64_t ignored = 0;
+      out.append(text, last, static_cast<std::size_t>(it->position()) - last);
+      out += SourceOf("partials/" + (*it)[1].str(), &ignored);
+      last = static_cast<std::size_t>(it->position() + it->length());
+      replaced = true;
+    }
+    if (!replaced) return text;
+    out.append(text, last, std::string::npos);
+    text = std::move(out);
+  }
+  throw TemplateError(std::string(name) + ": partials nested more than 8 deep");
+}
+
 std::string Templates::Render(std::string_view name, const boost::json::value& data) const {
-  if (reload_) ReloadChanged();
+  if (reload_) {
+    // At most a few checks a second: each one stats every template file.
+    using Clock = std::chrono::steady_clock;
+    const auto now = Clock::now().time_since_epoch().count();
+    auto due = next_reload_check_.load(std::memory_order_relaxed);
+    if (now >= due && next_reload_check_.compare_exchange_strong(
+                          due, now + std::chrono::duration_cast<Clock::duration>(std::chrono::milliseconds(250)).count())) {
+      ReloadChanged();
+    }
+  }
   std::uint64_t generation = generation_.load();
   std::string key = std::to_string(instance_id_) + ':' + std::string(name);
   Compiled& compiled = t_cache[key];
   if (!compiled.tmpl || compiled.generation != generation) {
-    std::string source = SourceOf(name, &generation);
+    std::string source = ExpandedSourceOf(name, &generation);
     compiled.tmpl = std::make_unique<mstch::mustache>(source);
     compiled.generation = generation;
     if (!compiled.tmpl->is_valid()) {
@@ -125,20 +162,6 @@ std::string Templates::Render(std::string_view name, const boost::json::value& d
     }
   }
   mstch::data context = ToMustache(data);
-  // Partials resolve lazily, by name, from the same template set.
-  std::vector<std::string> partial_names;
-  {
-    std::lock_guard lock(mutex_);
-    for (const auto& [n, _] : sources_) {
-      if (n.rfind("partials/", 0) == 0) partial_names.push_back(n);
-    }
-  }
-  for (const auto& n : partial_names) {
-    context.set(n.substr(9), mstch::data(mstch::partial([this, n] {
-      std::uint64_t ignored;
-      return SourceOf(n, &ignored);
-    })));
-  }
   return compiled.tmpl->render(context);
 }
 

@@ -9,6 +9,7 @@
 #include <boost/json/value.hpp>
 
 #include <atomic>
+#include <cstdint>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -47,12 +48,14 @@ class Templates {
   void LoadAll();
   void ReloadChanged() const;
   std::string SourceOf(std::string_view name, std::uint64_t* generation) const;
+  std::string ExpandedSourceOf(std::string_view name, std::uint64_t* generation) const;
 
   std::filesystem::path dir_;
   bool reload_;
   mutable std::mutex mutex_;
   mutable std::map<std::string, Source, std::less<>> sources_;
   mutable std::atomic<std::uint64_t> generation_{0};
+  mutable std::atomic<std::int64_t> next_reload_check_{0};  ///< steady-clock ticks
   std::uint64_t instance_id_;
 };
 

@@ -2,6 +2,9 @@
 
 #include <doctest/doctest.h>
 
+#include <chrono>
+#include <thread>
+
 #include <boost/json.hpp>
 
 #include <filesystem>
@@ -61,5 +64,23 @@ TEST_CASE("reload picks up an edited template") {
   dir.Write("home.mustache", "two");
   fs::last_write_time(dir.path / "home.mustache",
                       fs::last_write_time(dir.path / "home.mustache") + std::chrono::seconds(2));
+  // Files are checked at most every 250 ms.
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
   CHECK(templates.RenderPage("home", {}) == "two");
+}
+
+TEST_CASE("partials are inlined, nested partials too, and an edited partial is reloaded") {
+  TempDir dir;
+  dir.Write("layout.mustache", "[{{> header}}]{{{content}}}");
+  dir.Write("partials/header.mustache", "<h>{{>logo}}</h>");
+  dir.Write("partials/logo.mustache", "{{shop_name}}");
+  dir.Write("home.mustache", "{{#items}}{{> logo}};{{/items}}");
+  Templates templates(dir.path, true);
+  boost::json::object data{{"shop_name", "Shop & Co"}, {"items", boost::json::array{1, 2}}};
+  CHECK(templates.RenderPage("home", data) == "[<h>Shop &amp; Co</h>]Shop &amp; Co;Shop &amp; Co;");
+  dir.Write("partials/logo.mustache", "L");
+  fs::last_write_time(dir.path / "partials/logo.mustache",
+                      fs::last_write_time(dir.path / "partials/logo.mustache") + std::chrono::seconds(2));
+  std::this_thread::sleep_for(std::chrono::milliseconds(300));
+  CHECK(templates.RenderPage("home", data) == "[<h>L</h>]L;L;");
 }
