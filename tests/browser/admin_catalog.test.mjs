@@ -86,14 +86,14 @@ async function adminCatalogJourney() {
   await Promise.all([page.waitForURL('**/admin/products/new'), page.getByRole('button', { name: 'Sign in' }).click()]);
   await page.getByRole('heading', { name: 'New product' }).waitFor();
 
-  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Name', { exact: true }).fill(name);
   await page.getByLabel('Description', { exact: true }).fill('A storm lantern with a brass handle and a glass chimney.');
-  await page.getByLabel('Category').selectOption({ index: 1 });
-  await page.getByLabel('Brand').selectOption({ index: 1 });
-  await page.getByLabel('Status').selectOption('draft');
-  await page.getByLabel('SKU').fill(sku);
+  await page.getByLabel('Category', { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel('Brand', { exact: true }).selectOption({ index: 1 });
+  await page.getByLabel('Status', { exact: true }).selectOption('draft');
+  await page.getByLabel('SKU', { exact: true }).fill(sku);
   await page.getByLabel('Price', { exact: true }).fill('34.90');
-  await page.getByLabel('Options (name=value, comma-separated)').fill('colour=Brass');
+  await page.locator('#options').fill('colour=Brass');
   await Promise.all([page.waitForURL(/\/admin\/products\/[^/]+\?saved=1$/),
     page.getByRole('button', { name: 'Create' }).click()]);
   await page.getByRole('heading', { name }).waitFor();
@@ -101,7 +101,7 @@ async function adminCatalogJourney() {
 
   // An image through the page's own upload form; the page reloads showing its thumbnail.
   await page.locator('#image-file').setInputFiles({ name: 'lantern.png', mimeType: 'image/png', buffer: await drawnPng(page) });
-  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Upload' }).click()]);
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: 'Upload', exact: true }).click()]);
   const thumbnail = page.locator('main img').first();
   await thumbnail.waitFor();
   assert.ok(await thumbnail.evaluate((img) => img.complete && img.naturalWidth > 0), 'the thumbnail does not load');
