@@ -95,6 +95,11 @@ struct InventoryConfig {
   bool sweep_enabled = true;
 };
 
+struct OrdersConfig {
+  std::int64_t reservation_ttl_seconds = 900;  ///< unpaid orders expire and release their stock after this
+  std::string screening_policy = "approve";     ///< fixed screening verdict until the fraud module decides
+};
+
 struct CatalogConfig {
   bool seed_on_empty = false;            ///< seed a demo catalog when there are no products (dev)
   std::int64_t seed_products = 1000;     ///< products in that demo catalog
@@ -131,6 +136,7 @@ struct Config {
   IdentityConfig identity;
   InventoryConfig inventory;
   CatalogConfig catalog;
+  OrdersConfig orders;
   SearchConfig search;
   MailConfig mail;
   DebugConfig debug;

@@ -321,6 +321,17 @@ std::vector<KeySpec> BuildSchema() {
       In<&C::inventory, &InventoryConfig::sweep_enabled>(
           "inventory.sweep_enabled", "Run the reservation expiry sweeper in `serve`."),
 
+      In<&C::orders, &OrdersConfig::reservation_ttl_seconds>(
+          "orders.reservation_ttl_seconds",
+          "How long checkout holds an order's stock awaiting payment; an order still unpaid then becomes "
+          "EXPIRED and its stock is released.",
+          Range(1, 7 * 86'400)),
+      In<&C::orders, &OrdersConfig::screening_policy>(
+          "orders.screening_policy",
+          "The screening verdict for every authorised payment: `approve` (capture at once), `review` (hold "
+          "the order ON_HOLD for staff) or `reject` (void and cancel). A fixed policy until fraud rules exist.",
+          OneOf({"approve", "review", "reject"})),
+
       In<&C::catalog, &CatalogConfig::seed_on_empty>(
           "catalog.seed_on_empty",
           "At start, seed a deterministic demo catalog (`catalog.seed_products` products) when there are no "

@@ -1,0 +1,41 @@
+#pragma once
+// What the orders routes and pages share, valid for the module's lifetime,
+// and the pieces both use.
+
+#include "platform/config/config.hpp"
+#include "platform/http/router.hpp"
+#include "platform/idempotency/idempotency.hpp"
+#include "platform/templates/templates.hpp"
+#include "shop/orders/orders.hpp"
+
+#include <boost/json/object.hpp>
+
+#include <optional>
+#include <string>
+
+namespace shop::orders {
+
+struct HttpEnv {
+  const platform::config::Config& config;
+  const platform::templates::Templates& templates;
+  platform::idempotency::IdempotencyStore& idempotency;
+  OrdersService& service;
+};
+
+/// DESIGN §5's order shape: {id, number, status, email, lines, subtotal,
+/// shipping, tax, total, refunded, shipping_address, shipping_method,
+/// payment: {id}, created_at, ...}. Lists leave `lines` out when `with_lines` is false.
+boost::json::object OrderJson(const Order& order, bool with_lines = true);
+boost::json::object TimelineEntryJson(const TimelineEntry& entry);
+/// {"items": [...], "next_cursor": ...}.
+boost::json::object OrderPageJson(const OrderPage& page);
+
+/// Who is asking, from the request's principal and X-Order-Token.
+Viewer ViewerOf(const platform::http::Request& request);
+/// The signed-in principal's user id ("" for anonymous).
+std::string ActorOf(const platform::http::Request& request);
+
+void RegisterApi(platform::http::Router& router, const HttpEnv& env);
+void RegisterAdminApi(platform::http::Router& router, const HttpEnv& env);
+
+}  // namespace shop::orders
