@@ -153,7 +153,9 @@ Result<OrderPage> OrdersServiceImpl::Page(const OrderFilter& filter, int limit, 
 Result<OrderPage> OrdersServiceImpl::ListForCustomer(std::string_view customer_id, int limit,
                                                      std::string_view cursor) {
   if (customer_id.empty()) return OrderPage{};
-  return Page(OrderFilter{.customer_id = std::string(customer_id)}, limit, cursor);
+  OrderFilter filter;
+  filter.customer_id = std::string(customer_id);
+  return Page(filter, limit, cursor);
 }
 
 Result<OrderPage> OrdersServiceImpl::List(const OrderFilter& filter, int limit, std::string_view cursor) {
@@ -240,7 +242,12 @@ Result<Order> OrdersServiceImpl::Release(std::string_view order_id, bool approve
   if (order.status != OrderStatus::kOnHold) {
     return Error::Conflict(fmt::format("a {} order is not on hold", OrderStatusName(order.status)));
   }
-  if (!approve) return Cancel(order_id, Viewer{.customer_id = std::string(actor), .staff = true}, "rejected by staff");
+  if (!approve) {
+    Viewer staff;
+    staff.customer_id = std::string(actor);
+    staff.staff = true;
+    return Cancel(order_id, staff, "rejected by staff");
+  }
   Note(order.id, "Approved by staff; capturing the payment", actor);
   auto captured = deps_.payments.Capture(order.payment_id);
   if (!captured) return captured.error();

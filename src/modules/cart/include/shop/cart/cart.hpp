@@ -67,7 +67,12 @@ struct Cart {
   bool prices_include_tax = true;
   std::int64_t updated_at_ms = 0;
   /// True when any line asks for more than is available now.
-  bool HasShortLines() const;
+  bool HasShortLines() const {
+    for (const CartLine& line : lines) {
+      if (line.quantity > line.available) return true;
+    }
+    return false;
+  }
 };
 
 /// A cart priced for checkout: a destination and (optionally) a method.

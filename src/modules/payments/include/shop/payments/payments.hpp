@@ -39,7 +39,16 @@ namespace shop::payments {
 
 enum class PaymentStatus { kRequiresPaymentMethod, kRequiresAction, kAuthorized, kSucceeded, kCanceled };
 /// "REQUIRES_PAYMENT_METHOD", "REQUIRES_ACTION", "AUTHORIZED", "SUCCEEDED", "CANCELED".
-std::string_view PaymentStatusName(PaymentStatus status);
+inline std::string_view PaymentStatusName(PaymentStatus status) {
+  switch (status) {
+    case PaymentStatus::kRequiresPaymentMethod: return "REQUIRES_PAYMENT_METHOD";
+    case PaymentStatus::kRequiresAction: return "REQUIRES_ACTION";
+    case PaymentStatus::kAuthorized: return "AUTHORIZED";
+    case PaymentStatus::kSucceeded: return "SUCCEEDED";
+    case PaymentStatus::kCanceled: return "CANCELED";
+  }
+  return "UNKNOWN";
+}
 
 struct PaymentIntent {
   std::string id;        ///< "pi_" + opaque id
