@@ -32,6 +32,7 @@ struct OrdersModule::Impl {
                                   .payments = deps.payments,
                                   .screening = d.screening ? *d.screening : *fixed_screening}),
         env(HttpEnv{.config = deps.config,
+                    .clock = deps.clock,
                     .templates = deps.templates,
                     .idempotency = deps.idempotency,
                     .service = service}) {}
@@ -50,6 +51,7 @@ OrdersService& OrdersModule::service() { return impl_->service; }
 void OrdersModule::RegisterRoutes(platform::http::Router& router) {
   RegisterApi(router, impl_->env);
   RegisterAdminApi(router, impl_->env);
+  RegisterAdminPages(router, impl_->env);
 }
 
 void OrdersModule::RegisterSubscriptions(platform::events::Bus& bus) {

@@ -2,6 +2,7 @@
 // What the orders routes and pages share, valid for the module's lifetime,
 // and the pieces both use.
 
+#include "platform/clock/clock.hpp"
 #include "platform/config/config.hpp"
 #include "platform/http/router.hpp"
 #include "platform/idempotency/idempotency.hpp"
@@ -17,6 +18,7 @@ namespace shop::orders {
 
 struct HttpEnv {
   const platform::config::Config& config;
+  const platform::Clock& clock;
   const platform::templates::Templates& templates;
   platform::idempotency::IdempotencyStore& idempotency;
   OrdersService& service;
@@ -37,5 +39,14 @@ std::string ActorOf(const platform::http::Request& request);
 
 void RegisterApi(platform::http::Router& router, const HttpEnv& env);
 void RegisterAdminApi(platform::http::Router& router, const HttpEnv& env);
+void RegisterAdminPages(platform::http::Router& router, const HttpEnv& env);
+
+/// Page data shared by the orders pages: the layout's fields and navigation.
+boost::json::object PageData(const HttpEnv& env, const platform::http::Request& request, std::string_view title);
+/// An order for a template: OrderJson plus display strings (money
+/// formatted, status label and badge class, dates).
+boost::json::object OrderView(const Order& order);
+/// A refused form's error as one message: the field messages or the detail.
+std::string FormErrorMessage(const Error& error);
 
 }  // namespace shop::orders

@@ -3,7 +3,10 @@
 
 #include "platform/clock/iso_time.hpp"
 #include "platform/money/money.hpp"
+#include "platform/templates/layout.hpp"
 #include "shop/identity/access.hpp"
+
+#include <cctype>
 
 namespace shop::orders {
 
@@ -89,6 +92,71 @@ Viewer ViewerOf(const http::Request& request) {
 std::string ActorOf(const http::Request& request) {
   const identity::Principal* p = identity::CurrentPrincipal(request);
   return p ? p->user_id.value : std::string();
+}
+
+json::object PageData(const HttpEnv& env, const http::Request& request, std::string_view title) {
+  json::object data = platform::templates::LayoutData(env.config, env.clock, title);
+  identity::AddNavigation(data, request);
+  return data;
+}
+
+namespace {
+
+/// The badge class of a status: money taken, waiting, or ended.
+std::string_view StatusTone(OrderStatus s) {
+  switch (s) {
+    case OrderStatus::kPaid:
+    case OrderStatus::kShipped:
+    case OrderStatus::kDelivered: return "ok";
+    case OrderStatus::kPendingPayment:
+    case OrderStatus::kOnHold: return "wait";
+    default: return "ended";
+  }
+}
+
+std::string StatusLabel(OrderStatus s) {
+  std::string label(OrderStatusName(s));
+  for (std::size_t i = 0; i < label.size(); ++i) {
+    label[i] = label[i] == '_' ? ' ' : (i == 0 ? label[i] : static_cast<char>(std::tolower(label[i])));
+  }
+  return label;
+}
+
+}  // namespace
+
+json::object OrderView(const Order& o) {
+  using platform::money::Format;
+  json::object v = OrderJson(o);
+  v["status_label"] = StatusLabel(o.status);
+  v["status_tone"] = StatusTone(o.status);
+  v["subtotal_text"] = Format(o.subtotal);
+  v["shipping_text"] = Format(o.shipping);
+  v["tax_text"] = Format(o.tax);
+  v["total_text"] = Format(o.total);
+  v["refunded_text"] = Format(o.refunded);
+  v["has_refund"] = o.refunded.amount > 0;
+  v["refundable"] = platform::money::FormatDecimal(platform::money::Money{o.total.amount - o.refunded.amount, o.total.currency});
+  v["created_text"] = IsoTime(o.created_at_ms).substr(0, 16).replace(10, 1, " ");
+  v["guest"] = o.customer_id.empty();
+  json::array lines;
+  for (const OrderLine& line : o.lines) {
+    json::object l = LineJson(line);
+    std::string options;
+    for (const auto& [name, value] : line.options) options += (options.empty() ? "" : ", ") + name + ": " + value;
+    l["options_text"] = options;
+    l["unit_text"] = Format(line.unit_price);
+    l["total_text"] = Format(line.line_total);
+    lines.push_back(std::move(l));
+  }
+  v["lines"] = std::move(lines);
+  return v;
+}
+
+std::string FormErrorMessage(const Error& error) {
+  if (error.fields.empty()) return error.detail;
+  std::string message;
+  for (const auto& f : error.fields) message += (message.empty() ? "" : "; ") + f.field + " " + f.message;
+  return message;
 }
 
 }  // namespace shop::orders
