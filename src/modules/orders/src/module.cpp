@@ -35,7 +35,10 @@ struct OrdersModule::Impl {
                     .clock = deps.clock,
                     .templates = deps.templates,
                     .idempotency = deps.idempotency,
-                    .service = service}) {}
+                    .service = service,
+                    .cart = deps.cart,
+                    .payments = deps.payments,
+                    .identity = deps.identity}) {}
 
   OrdersModuleDeps deps;
   std::unique_ptr<Screening> fixed_screening;
@@ -52,6 +55,7 @@ void OrdersModule::RegisterRoutes(platform::http::Router& router) {
   RegisterApi(router, impl_->env);
   RegisterAdminApi(router, impl_->env);
   RegisterAdminPages(router, impl_->env);
+  RegisterStorefrontPages(router, impl_->env);
 }
 
 void OrdersModule::RegisterSubscriptions(platform::events::Bus& bus) {

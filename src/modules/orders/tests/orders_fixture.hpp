@@ -132,6 +132,20 @@ class FakePayments final : public payments::PaymentsService {
     intents_[pi.id] = pi;
     return pi;
   }
+  Result<payments::PaymentIntent> Confirm(std::string_view id, std::string_view secret,
+                                          const payments::CardDetails& card) override {
+    std::lock_guard lock(mutex_);
+    auto it = intents_.find(std::string(id));
+    if (it == intents_.end() || it->second.client_secret != secret) return Error::NotFound("no such payment");
+    if (it->second.status != Status::kRequiresPaymentMethod) return Error::Conflict("not awaiting a card");
+    if (card.number == "4000000000000002") {
+      it->second.last_error = "card_declined";
+      ++it->second.failed_attempts;
+    } else {
+      it->second.status = Status::kAuthorized;
+    }
+    return it->second;
+  }
   Result<payments::PaymentIntent> Get(std::string_view id) override {
     std::lock_guard lock(mutex_);
     auto it = intents_.find(std::string(id));

@@ -85,7 +85,11 @@ Viewer ViewerOf(const http::Request& request) {
     viewer.customer_id = p->user_id.value;
     viewer.staff = p->IsStaff();
   }
-  if (auto token = request.Header("X-Order-Token")) viewer.order_token = std::string(*token);
+  if (auto token = request.Header("X-Order-Token")) {
+    viewer.order_token = std::string(*token);
+  } else if (auto cookie = request.Cookie(kOrderTokenCookie)) {
+    viewer.order_token = *cookie;
+  }
   return viewer;
 }
 

@@ -29,6 +29,9 @@
 
 namespace shop::cart {
 
+/// The storefront cookie holding a guest's cart id (HttpOnly, SameSite=Lax).
+inline constexpr std::string_view kCartCookie = "shop_cart";
+
 /// Who is asking: a guest (no customer id) or a signed-in customer.
 struct Caller {
   std::optional<std::string> customer_id;

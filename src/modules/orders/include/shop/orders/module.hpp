@@ -12,6 +12,7 @@
 #include "platform/ids/ids.hpp"
 #include "platform/templates/templates.hpp"
 #include "shop/cart/cart.hpp"
+#include "shop/identity/identity.hpp"
 #include "shop/inventory/inventory.hpp"
 #include "shop/orders/orders.hpp"
 #include "shop/orders/screening.hpp"
@@ -30,6 +31,7 @@ struct OrdersModuleDeps {
   const platform::templates::Templates& templates;
   platform::idempotency::IdempotencyStore& idempotency;
   cart::CartService& cart;
+  identity::IdentityService& identity;
   inventory::InventoryService& inventory;
   payments::PaymentsService& payments;
   /// The screening step; nullptr → the fixed policy `orders.screening_policy`.
@@ -45,8 +47,9 @@ class OrdersModule {
 
   OrdersService& service();
 
-  /// POST /api/v1/checkout, /api/v1/orders*, /api/v1/admin/orders* (and
-  /// the pages). Needs the identity middleware installed.
+  /// POST /api/v1/checkout, /api/v1/orders*, /api/v1/admin/orders*, the
+  /// storefront's /checkout, /orders/{id} and /account/orders, and the
+  /// staff pages /admin/orders*. Needs the identity middleware installed.
   void RegisterRoutes(platform::http::Router& router);
 
   /// The order's reactions to its payment and its reservation:
