@@ -3,6 +3,7 @@
 #include "app/http_observer.hpp"
 #include "app/maintenance.hpp"
 #include "app/routes.hpp"
+#include "platform/core/crash_points.hpp"
 #include "platform/db/embedded_migrations.hpp"
 #include "platform/db/migrations.hpp"
 #include "platform/http/middleware.hpp"
@@ -181,6 +182,7 @@ void App::Wire() {
 }
 
 int App::Serve() {
+  platform::ArmCrashPoints(config_.debug.crash_points);
   HttpObserver observer(metrics_, router_, config_.log.access);
   RegisterOutboxMetrics(metrics_, *outbox_admin_);
 

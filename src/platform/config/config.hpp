@@ -121,6 +121,7 @@ struct MailConfig {
 
 struct DebugConfig {
   bool routes = false;  ///< /debug/sleep for shutdown tests; never in production
+  std::string crash_points;  ///< comma-separated platform::CrashPoint names; crash-safety tests only
 };
 
 struct Config {

@@ -377,6 +377,11 @@ std::vector<KeySpec> BuildSchema() {
 
       In<&C::debug, &DebugConfig::routes>("debug.routes",
                                           "Enable the `/debug/*` routes used by tests; refused in `prod`."),
+      In<&C::debug, &DebugConfig::crash_points>(
+          "debug.crash_points",
+          "Comma-separated names of points where the process kills itself with SIGKILL, for the crash-safety "
+          "tests (`orders.after_reservation`, `payments.after_provider_capture`, `events.after_delivery:<event type>`); "
+          "refused in `prod`."),
   };
 }
 

@@ -1,6 +1,7 @@
 // Checkout: a cart becomes an order, all or nothing (orders.hpp).
 #include "orders_service.hpp"
 
+#include "platform/core/crash_points.hpp"
 #include "platform/crypto/hmac.hpp"
 #include "platform/log/log.hpp"
 #include "shop/orders/events.hpp"
@@ -69,6 +70,9 @@ Result<PlacedOrder> OrdersServiceImpl::Checkout(const CheckoutRequest& request, 
   if (auto reserved = deps_.inventory.Reserve(order_id, ReservationLines(*quote), expires); !reserved) {
     return reserved.error();
   }
+  // Crash-safety tests die here: a reservation without its order, which
+  // its expiry must release.
+  platform::CrashPoint("orders.after_reservation");
 
   StoredOrder stored;
   Order& o = stored.order;
