@@ -95,6 +95,28 @@ struct InventoryConfig {
   bool sweep_enabled = true;
 };
 
+struct CartConfig {
+  std::int64_t ttl_seconds = 2'592'000;  ///< a cart untouched this long is dropped (30 days)
+  std::int64_t max_quantity = 99;        ///< per line
+  std::int64_t max_lines = 100;
+  std::string default_country = "DE";    ///< destination of estimates until the shopper picks one
+};
+
+/// Shipping methods and tax, as the cart prices them (see config/README.md
+/// for the formats).
+struct ShippingConfig {
+  std::string methods =
+      "standard|Standard|DE,AT,NL,BE,FR,IT,ES,PL,DK,SE|490|0|5000;"
+      "express|Express|DE,AT,NL|990|0|0;"
+      "parcel|Parcel by weight|*|390|120|0";
+};
+
+struct TaxConfig {
+  std::string rates = "DE:1900,AT:2000,NL:2100,BE:2100,FR:2000,IT:2200,ES:2100,PL:2300,DK:2500,SE:2500";
+  std::int64_t default_rate_bp = 0;  ///< countries not in `rates`
+  bool prices_include_tax = true;
+};
+
 struct OrdersConfig {
   std::int64_t reservation_ttl_seconds = 900;  ///< unpaid orders expire and release their stock after this
   std::string screening_policy = "approve";     ///< fixed screening verdict until the fraud module decides
@@ -138,6 +160,9 @@ struct Config {
   InventoryConfig inventory;
   CatalogConfig catalog;
   OrdersConfig orders;
+  CartConfig cart;
+  ShippingConfig shipping;
+  TaxConfig tax;
   SearchConfig search;
   MailConfig mail;
   DebugConfig debug;

@@ -321,6 +321,31 @@ std::vector<KeySpec> BuildSchema() {
       In<&C::inventory, &InventoryConfig::sweep_enabled>(
           "inventory.sweep_enabled", "Run the reservation expiry sweeper in `serve`."),
 
+      In<&C::cart, &CartConfig::ttl_seconds>(
+          "cart.ttl_seconds", "A cart untouched for this long is dropped (every change restarts the clock).",
+          Range(60, 365 * 86'400)),
+      In<&C::cart, &CartConfig::max_quantity>("cart.max_quantity", "Most units of one SKU in a cart line.",
+                                              Range(1, 10'000)),
+      In<&C::cart, &CartConfig::max_lines>("cart.max_lines", "Most distinct SKUs in one cart.", Range(1, 200)),
+      In<&C::cart, &CartConfig::default_country>(
+          "cart.default_country", "ISO 3166 alpha-2 destination of shipping and tax estimates until checkout.",
+          NonEmpty()),
+      In<&C::shipping, &ShippingConfig::methods>(
+          "shipping.methods",
+          "Shipping methods, `;`-separated, each `id|name|countries|base|per_kg|free_over`: countries a "
+          "`,`-list of ISO codes or `*` for anywhere; base and per_kg (per started kilogram) in minor units; "
+          "free when the subtotal reaches free_over (0: never).",
+          NonEmpty()),
+      In<&C::tax, &TaxConfig::rates>(
+          "tax.rates", "Tax rate per destination country in basis points, `CC:bp` comma-separated (1900 = 19 %).",
+          NonEmpty()),
+      In<&C::tax, &TaxConfig::default_rate_bp>("tax.default_rate_bp",
+                                               "Tax rate (basis points) of countries not in `tax.rates`.",
+                                               Range(0, 10'000)),
+      In<&C::tax, &TaxConfig::prices_include_tax>(
+          "tax.prices_include_tax",
+          "Catalog prices include tax (the total shows the tax it contains) or exclude it (tax is added)."),
+
       In<&C::orders, &OrdersConfig::reservation_ttl_seconds>(
           "orders.reservation_ttl_seconds",
           "How long checkout holds an order's stock awaiting payment; an order still unpaid then becomes "
