@@ -1,5 +1,6 @@
--- Payments: payment intents, their refunds, the provider webhooks already
--- applied, and the mock gateway's own state (DESIGN §4 Payments). Amounts are
+-- Payments: payment intents, their refunds, and the mock gateway's own state
+-- (provider webhooks already applied are recorded in events_inbox under the
+-- consumer "payments.webhook") (DESIGN §4 Payments). Amounts are
 -- minor units of `currency`; times are milliseconds since the Unix epoch. One
 -- script serves both dialects.
 
@@ -60,16 +61,6 @@ CREATE TABLE payments_refunds (
 );
 CREATE INDEX payments_refunds_payment ON payments_refunds (payment_id, created_at_ms, id);
 
--- Provider webhook events already applied, by the provider's event id: the
--- insert happens in the same transaction as the event's effect, so a
--- redelivery changes nothing.
-CREATE TABLE payments_webhook_events (
-  event_id       TEXT   NOT NULL PRIMARY KEY,
-  type           TEXT   NOT NULL,
-  payment_id     TEXT   NOT NULL DEFAULT '',
-  received_at_ms BIGINT NOT NULL
-);
-
 -- The mock gateway's ledger of operations by idempotency key: the first
 -- request with a key performs the operation and stores its answer; a repeat
 -- gets that answer back and performs nothing (one charge per capture key).
@@ -86,7 +77,7 @@ CREATE INDEX payments_gateway_operations_payment ON payments_gateway_operations 
 -- The mock gateway's durable webhook queue: a row is marked delivered once
 -- the endpoint answered 2xx and retried with backoff until then, also after
 -- a crash and restart.
-CREATE TABLE payments_gateway_webhooks (
+CREATE TABLE payments_webhook_deliveries (
   event_id           TEXT    NOT NULL PRIMARY KEY,
   payload            TEXT    NOT NULL,
   attempts           INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
@@ -95,4 +86,4 @@ CREATE TABLE payments_gateway_webhooks (
   last_error         TEXT    NOT NULL DEFAULT '',
   created_at_ms      BIGINT  NOT NULL
 );
-CREATE INDEX payments_gateway_webhooks_due ON payments_gateway_webhooks (delivered_at_ms, next_attempt_at_ms);
+CREATE INDEX payments_webhook_deliveries_due ON payments_webhook_deliveries (delivered_at_ms, next_attempt_at_ms);

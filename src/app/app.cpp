@@ -119,6 +119,8 @@ App::App(platform::config::Config config)
       .templates = *templates_,
       .catalog = catalog_->service(),
       .inventory = inventory_->service()});
+  payments_ = std::make_unique<payments::PaymentsModule>(payments::PaymentsModuleDeps{
+      .config = config_, .db = *db_, .outbox = *outbox_, .clock = clock_, .ids = ids_});
 }
 
 App::~App() = default;
@@ -173,6 +175,7 @@ void App::Wire() {
   catalog_->RegisterSubscriptions(bus_);
   search_->RegisterRoutes(router_);
   search_->RegisterSubscriptions(bus_);
+  payments_->RegisterRoutes(router_);
 
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",
@@ -201,6 +204,7 @@ int App::Serve() {
       .on_exchange = [&observer](const platform::http::CompletedExchange& e) { observer.Record(e); },
       .on_listening =
           [&](std::uint16_t port) {
+            payments_->SetListeningPort(port);
             logger->info("listening on http://{}:{} ({}; {}; data in {})", config_.http.host, port,
                          db_->dialect() == platform::db::Dialect::kSqlite ? "SQLite" : "PostgreSQL",
                          config_.redis.url.empty() ? "embedded key-value store" : "Redis",
@@ -217,6 +221,7 @@ int App::Serve() {
   maintenance.Start();
   if (config_.events.relay_enabled) relay_->Start();
   inventory_->Start();
+  payments_->Start();
   try {
     // Opens the index; a missing or corrupt one is rebuilt in the background
     // while the rest of the shop already serves.
@@ -224,6 +229,7 @@ int App::Serve() {
   } catch (const std::exception& e) {
     logger->error("search index: {}", e.what());
     inventory_->Stop();
+    payments_->Stop();
     relay_->Stop();
     return 1;
   }
@@ -232,6 +238,7 @@ int App::Serve() {
   } catch (const std::exception& e) {
     logger->error("server failed: {}", e.what());
     inventory_->Stop();
+    payments_->Stop();
     relay_->Stop();
     search_->Stop();
     return 1;
@@ -240,6 +247,7 @@ int App::Serve() {
   // events, so it stops before the relay finishes the batch it holds. The
   // search index consumes events, so it closes only once the relay is done.
   inventory_->Stop();
+  payments_->Stop();
   relay_->Stop();
   search_->Stop();
   maintenance.Stop();
