@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <mutex>
+#include <string>
 #include <thread>
 
 #include "payments_fixture.hpp"
@@ -27,13 +29,13 @@ TEST_CASE("a failing gateway: 503s, the breaker opens after the threshold, then 
     PaymentIntent intent = f.NewIntent();
     for (int i = 0; i < 3; ++i) {
       auto r = f.service().Confirm(intent.id, intent.client_secret, Card(kCardSucceeds));
-      REQUIRE_FALSE(r);
+      REQUIRE_FALSE(r.has_value());
       CHECK(r.error().code == ErrorCode::kUnavailable);
     }
     CHECK(f.gateway().calls() == 3);
     CHECK(f.guard().state() == shop::platform::CircuitState::kOpen);
     auto refused = f.service().Confirm(intent.id, intent.client_secret, Card(kCardSucceeds));
-    REQUIRE_FALSE(refused);
+    REQUIRE_FALSE(refused.has_value());
     CHECK(refused.error().code == ErrorCode::kUnavailable);
     CHECK(refused.error().detail.find("circuit open") != std::string::npos);
     CHECK(f.gateway().calls() == 3);  // not called while open
@@ -42,7 +44,7 @@ TEST_CASE("a failing gateway: 503s, the breaker opens after the threshold, then 
     f.gateway().SetFailureRate(0);
     f.clock.Advance(std::chrono::milliseconds(10'000));
     auto trial = f.service().Confirm(intent.id, intent.client_secret, Card(kCardSucceeds));
-    REQUIRE(trial);
+    REQUIRE(trial.has_value());
     CHECK(trial->status == PaymentStatus::kAuthorized);
     CHECK(f.guard().state() == shop::platform::CircuitState::kClosed);
   });
@@ -55,7 +57,7 @@ TEST_CASE("declines do not open the breaker") {
     config.max_failed_attempts = 10;
     PaymentsFixture f(database, 4, config);
     PaymentIntent intent = f.NewIntent();
-    for (int i = 0; i < 3; ++i) REQUIRE(f.service().Confirm(intent.id, intent.client_secret, Card(kCardDeclined)));
+    for (int i = 0; i < 3; ++i) REQUIRE(f.service().Confirm(intent.id, intent.client_secret, Card(kCardDeclined)).has_value());
     CHECK(f.guard().state() == shop::platform::CircuitState::kClosed);
   });
 }
@@ -67,7 +69,7 @@ TEST_CASE("a gateway slower than the timeout is unavailable and performs nothing
     PaymentsFixture f(database, 4, config, MockGatewayOptions{.latency = std::chrono::milliseconds(200)});
     PaymentIntent intent = f.NewIntent();
     auto r = f.service().Confirm(intent.id, intent.client_secret, Card(kCardSucceeds));
-    REQUIRE_FALSE(r);
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == ErrorCode::kUnavailable);
     CHECK(r.error().detail == "payment provider timed out");
     CHECK(f.Count("SELECT COUNT(*) FROM payments_gateway_operations") == 0);
@@ -80,7 +82,7 @@ TEST_CASE("a refund the provider cannot take is recorded FAILED and releases its
     PaymentIntent paid = f.Captured(1000);
     f.gateway().SetFailureRate(100);
     auto r = f.service().CreateRefund(paid.id, Eur(400), "", "s");
-    REQUIRE_FALSE(r);
+    REQUIRE_FALSE(r.has_value());
     CHECK(r.error().code == ErrorCode::kUnavailable);
     auto refunds = f.service().Refunds(paid.id);
     REQUIRE(refunds.size() == 1);
@@ -88,7 +90,7 @@ TEST_CASE("a refund the provider cannot take is recorded FAILED and releases its
     CHECK(f.Count("SELECT refund_pending FROM payments_intents") == 0);
     CHECK(f.Events(kRefundFailedEvent, paid.id).size() == 1);
     f.gateway().SetFailureRate(0);
-    REQUIRE(f.service().CreateRefund(paid.id, Eur(1000), "", "s"));
+    REQUIRE(f.service().CreateRefund(paid.id, Eur(1000), "", "s").has_value());
   });
 }
 
@@ -207,7 +209,7 @@ TEST_CASE("the webhook sender signs and delivers queued webhooks; a refusing end
     const std::string header = request.substr(sig + 16, request.find("\r\n", sig) - sig - 16);
     const std::string body = request.substr(request.find("\r\n\r\n") + 4);
     CHECK(body.find(intent.id) != std::string::npos);
-    CHECK(shop::platform::crypto::VerifySignedPayload(header, body, {kSecret}, f.clock.NowMs() / 1000));
+    CHECK(shop::platform::crypto::VerifySignedPayload(header, body, {kSecret}, f.clock.NowMs() / 1000).has_value());
     CHECK(sender.SendDue() == 0);
     CHECK(accepting.requests() == 1);
     CHECK(f.Count("SELECT COUNT(*) FROM payments_webhook_deliveries WHERE delivered_at_ms IS NULL") == 0);

@@ -37,27 +37,27 @@ TEST_CASE("webhook signatures: missing, forged, stale, future and garbage are re
     using shop::platform::crypto::SignPayload;
 
     auto missing = ReceiveWebhook(s, "", body, secrets, now, 300);
-    REQUIRE_FALSE(missing);
+    REQUIRE_FALSE(missing.has_value());
     CHECK(missing.error().code == ErrorCode::kInvalidInput);
     auto forged = ReceiveWebhook(s, SignPayload("other-secret", now, body), body, secrets, now, 300);
-    REQUIRE_FALSE(forged);
+    REQUIRE_FALSE(forged.has_value());
     CHECK(forged.error().detail == "no signature matches");
     auto tampered = ReceiveWebhook(s, SignPayload(kSecret, now, body), body + " ", secrets, now, 300);
-    REQUIRE_FALSE(tampered);
+    REQUIRE_FALSE(tampered.has_value());
     auto stale = ReceiveWebhook(s, SignPayload(kSecret, now - 301, body), body, secrets, now, 300);
-    REQUIRE_FALSE(stale);
+    REQUIRE_FALSE(stale.has_value());
     CHECK(stale.error().detail == "signature timestamp too old");
     auto future = ReceiveWebhook(s, SignPayload(kSecret, now + 301, body), body, secrets, now, 300);
-    REQUIRE_FALSE(future);
+    REQUIRE_FALSE(future.has_value());
     auto garbage = ReceiveWebhook(s, "t=abc,v1=zz", body, secrets, now, 300);
-    REQUIRE_FALSE(garbage);
+    REQUIRE_FALSE(garbage.has_value());
     CHECK(s.Get(intent.id)->status == PaymentStatus::kAuthorized);
     CHECK(f.Count("SELECT COUNT(*) FROM events_inbox") == 0);
 
     // Within the tolerance, and signed with the old secret during a rotation.
     auto rotated = ReceiveWebhook(s, SignPayload("old-secret", now - 299, body), body, {kSecret, "old-secret"}, now,
                                   300);
-    REQUIRE(rotated);
+    REQUIRE(rotated.has_value());
     CHECK(rotated->applied);
     CHECK(s.Get(intent.id)->status == PaymentStatus::kSucceeded);
   });
@@ -72,7 +72,7 @@ TEST_CASE("a signed body that is not a valid event is refused") {
                              R"({"id":"e","type":"payment_intent.authorized","created":1,"data":{"payment_id":"p"}})"}) {
       CAPTURE(body);
       auto r = f.Deliver(body);
-      REQUIRE_FALSE(r);
+      REQUIRE_FALSE(r.has_value());
       CHECK(r.error().code == ErrorCode::kInvalidInput);
     }
     CHECK(f.Count("SELECT COUNT(*) FROM events_inbox") == 0);
@@ -84,13 +84,13 @@ TEST_CASE("a redelivered webhook changes nothing") {
     PaymentsFixture f(database);
     PaymentIntent intent = f.Captured(3000);
     auto refund = f.service().CreateRefund(intent.id, Eur(1000), "", "s");
-    REQUIRE(refund);
+    REQUIRE(refund.has_value());
     auto queued = f.Queued(intent.id);
     REQUIRE(queued.size() == 3);  // authorized, succeeded, refund.succeeded
     for (int round = 0; round < 2; ++round) {
       for (const QueuedRow& row : queued) {
         auto r = f.Deliver(row.payload);
-        REQUIRE(r);
+        REQUIRE(r.has_value());
         // The synchronous answers were applied first: the webhooks add nothing.
         CHECK_FALSE(r->applied);
       }
@@ -108,18 +108,18 @@ TEST_CASE("out of order: succeeded before authorized ends SUCCEEDED; a late decl
     PaymentIntent intent = f.NewIntent(2500);
     const std::int64_t now = f.clock.NowMs() / 1000;
     auto succeeded = f.Deliver(EventBody("evt_s", ProviderEventType::kSucceeded, intent.id, now));
-    REQUIRE(succeeded);
+    REQUIRE(succeeded.has_value());
     CHECK(succeeded->applied);
     auto authorized =
         f.Deliver(EventBody("evt_a", ProviderEventType::kAuthorized, intent.id, now - 1, "authorize:x:1"));
-    REQUIRE(authorized);
+    REQUIRE(authorized.has_value());
     CHECK_FALSE(authorized->applied);
     auto declined =
         f.Deliver(EventBody("evt_d", ProviderEventType::kPaymentFailed, intent.id, now - 2, "authorize:x:2"));
-    REQUIRE(declined);
+    REQUIRE(declined.has_value());
     CHECK_FALSE(declined->applied);
     auto canceled = f.Deliver(EventBody("evt_c", ProviderEventType::kCanceled, intent.id, now));
-    REQUIRE(canceled);
+    REQUIRE(canceled.has_value());
     CHECK_FALSE(canceled->applied);
     auto after = f.service().Get(intent.id);
     CHECK(after->status == PaymentStatus::kSucceeded);
@@ -144,7 +144,7 @@ TEST_CASE("in order through webhooks only: authorized then succeeded") {
     // An event for an intent this shop does not know is accepted (so the
     // provider stops retrying) and changes nothing.
     auto unknown = f.Deliver(EventBody("evt_3", ProviderEventType::kSucceeded, "pi_unknown", now));
-    REQUIRE(unknown);
+    REQUIRE(unknown.has_value());
     CHECK_FALSE(unknown->applied);
   });
 }
