@@ -137,6 +137,26 @@ struct SearchConfig {
   std::int64_t result_cache_entries = 1000;
 };
 
+struct PaymentsMockConfig {
+  std::int64_t latency_ms = 0;       ///< delay of every mock gateway call
+  std::int64_t failure_rate = 0;     ///< percent of mock gateway calls that fail as unavailable
+  std::string webhook_url;           ///< "" → this server's own /api/v1/payments/webhook
+  std::int64_t action_delay_ms = 1000;  ///< a REQUIRES_ACTION card completes this long after confirming
+  std::int64_t webhook_retry_base_ms = 500;
+  std::int64_t webhook_retry_max_ms = 60'000;
+  std::int64_t webhook_poll_ms = 200;
+};
+
+struct PaymentsConfig {
+  std::int64_t max_failed_attempts = 3;  ///< declines that cancel an intent
+  std::string webhook_secrets;           ///< comma-separated; the first also signs the mock's webhooks
+  std::int64_t webhook_tolerance_s = 300;
+  std::int64_t provider_timeout_ms = 5000;
+  std::int64_t breaker_failure_threshold = 5;
+  std::int64_t breaker_open_ms = 30'000;
+  PaymentsMockConfig mock;
+};
+
 struct MailConfig {
   std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
 };
@@ -164,6 +184,7 @@ struct Config {
   ShippingConfig shipping;
   TaxConfig tax;
   SearchConfig search;
+  PaymentsConfig payments;
   MailConfig mail;
   DebugConfig debug;
 };

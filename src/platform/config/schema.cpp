@@ -178,6 +178,14 @@ KeySpec In(std::string key, std::string meaning, Check check = {}) {
       std::move(check));
 }
 
+// A key of a table inside a section ("payments.mock.latency_ms").
+template <auto Section, auto Table, auto Field>
+KeySpec InTable(std::string key, std::string meaning, Check check = {}) {
+  return Make(
+      std::move(key), [](auto& c) -> auto& { return ((c.*Section).*Table).*Field; }, std::move(meaning),
+      std::move(check));
+}
+
 std::vector<KeySpec> BuildSchema() {
   using C = Config;
   return {
@@ -396,6 +404,56 @@ std::vector<KeySpec> BuildSchema() {
           "How many distinct queries' answers the index keeps for reuse; an answer is reused only "
           "until the index next changes, so results are never stale. 0 disables it.",
           Range(0, 1'000'000)),
+
+      In<&C::payments, &PaymentsConfig::max_failed_attempts>(
+          "payments.max_failed_attempts",
+          "Declined confirmations after which a payment intent is canceled (a hard decline cancels at once).",
+          Range(1, 100)),
+      In<&C::payments, &PaymentsConfig::webhook_secrets>(
+          "payments.webhook_secrets",
+          "Comma-separated secrets that may sign provider webhooks (`Shop-Signature`); list the new and the "
+          "old one while rotating. The first also signs the mock gateway's webhooks. Empty: every webhook is "
+          "refused. A secret: set it with `SHOPD_PAYMENTS_WEBHOOK_SECRETS_FILE` in production."),
+      In<&C::payments, &PaymentsConfig::webhook_tolerance_s>(
+          "payments.webhook_tolerance_s",
+          "A webhook signed further than this many seconds from now (either way) is refused as a replay.",
+          Range(1, 86'400)),
+      In<&C::payments, &PaymentsConfig::provider_timeout_ms>(
+          "payments.provider_timeout_ms",
+          "Longest wait for the payment provider's answer; later counts as unavailable (503, retry).",
+          Range(1, 600'000)),
+      In<&C::payments, &PaymentsConfig::breaker_failure_threshold>(
+          "payments.breaker_failure_threshold",
+          "Consecutive provider failures (timeouts, unavailable) that open the circuit breaker.", Range(1, 1000)),
+      In<&C::payments, &PaymentsConfig::breaker_open_ms>(
+          "payments.breaker_open_ms",
+          "How long an open circuit answers 503 without calling the provider before one trial call.",
+          Range(1, 3'600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::latency_ms>(
+          "payments.mock.latency_ms", "Delay the mock gateway adds to every call.", Range(0, 600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::failure_rate>(
+          "payments.mock.failure_rate",
+          "Percent (0 to 100) of mock gateway calls that fail as unavailable, to exercise retries and the "
+          "circuit breaker.",
+          Range(0, 100)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_url>(
+          "payments.mock.webhook_url",
+          "Where the mock gateway POSTs its signed webhooks; empty: this server's own "
+          "`http://127.0.0.1:<port>/api/v1/payments/webhook`."),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::action_delay_ms>(
+          "payments.mock.action_delay_ms",
+          "A `REQUIRES_ACTION` test card (4000000000003220) is authorised by webhook this long after "
+          "confirming, as if the shopper completed the bank's check.",
+          Range(0, 3'600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_retry_base_ms>(
+          "payments.mock.webhook_retry_base_ms",
+          "First retry delay of an undelivered mock webhook; it doubles per attempt.", Range(1, 3'600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_retry_max_ms>(
+          "payments.mock.webhook_retry_max_ms", "Upper bound of the mock webhook retry delay.",
+          Range(1, 86'400'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_poll_ms>(
+          "payments.mock.webhook_poll_ms", "How often the mock gateway's sender looks for due webhooks.",
+          Range(10, 60'000)),
 
       In<&C::mail, &MailConfig::from>(
           "mail.from", "`From` of outgoing mail; empty: `<shop.name> <no-reply@localhost>`."),

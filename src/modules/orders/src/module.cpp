@@ -4,11 +4,17 @@
 #include "http/env.hpp"
 #include "orders_service.hpp"
 
+#include <chrono>
 #include <stdexcept>
 
 namespace shop::orders {
 
 namespace {
+
+// A replayed checkout or refund within a day returns the first answer; a
+// claim left by a crashed request is free again after a minute.
+constexpr std::chrono::hours kIdempotencyRetention{24};
+constexpr std::chrono::seconds kIdempotencyLockTimeout{60};
 
 std::unique_ptr<Screening> ConfiguredScreening(const platform::config::Config& config) {
   auto verdict = ParseScreeningPolicy(config.orders.screening_policy);
@@ -22,6 +28,7 @@ struct OrdersModule::Impl {
   explicit Impl(OrdersModuleDeps d)
       : deps(d),
         fixed_screening(d.screening ? nullptr : ConfiguredScreening(d.config)),
+        idempotency(d.db, d.clock, kIdempotencyRetention, kIdempotencyLockTimeout),
         service(OrdersServiceDeps{.db = deps.db,
                                   .outbox = deps.outbox,
                                   .clock = deps.clock,
@@ -34,7 +41,7 @@ struct OrdersModule::Impl {
         env(HttpEnv{.config = deps.config,
                     .clock = deps.clock,
                     .templates = deps.templates,
-                    .idempotency = deps.idempotency,
+                    .idempotency = idempotency,
                     .service = service,
                     .cart = deps.cart,
                     .payments = deps.payments,
@@ -42,6 +49,7 @@ struct OrdersModule::Impl {
 
   OrdersModuleDeps deps;
   std::unique_ptr<Screening> fixed_screening;
+  platform::idempotency::IdempotencyStore idempotency;
   OrdersServiceImpl service;
   HttpEnv env;
 };

@@ -8,7 +8,6 @@
 #include "platform/events/bus.hpp"
 #include "platform/events/outbox.hpp"
 #include "platform/http/router.hpp"
-#include "platform/idempotency/idempotency.hpp"
 #include "platform/ids/ids.hpp"
 #include "platform/templates/templates.hpp"
 #include "shop/cart/cart.hpp"
@@ -29,7 +28,6 @@ struct OrdersModuleDeps {
   const platform::Clock& clock;
   platform::IdGenerator& ids;
   const platform::templates::Templates& templates;
-  platform::idempotency::IdempotencyStore& idempotency;
   cart::CartService& cart;
   identity::IdentityService& identity;
   inventory::InventoryService& inventory;
