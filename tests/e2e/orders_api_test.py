@@ -253,7 +253,8 @@ class RefusalsTest(OrdersTestCase):
         for raw in ('{"cart_id": "a", "cart_id": "b"}', "[]", "{not json"):
             reply = api("POST", "/api/v1/checkout", raw=raw, headers={"Idempotency-Key": secrets.token_hex(8)})
             self.assertProblem(reply, 400)
-        self.assertProblem(checkout("no-such-cart"), 404)
+        self.assertProblem(checkout("no-such-cart"), 400)  # not a cart id
+        self.assertProblem(checkout("x" * 43), 404)  # well-formed, unknown
         self.assertProblem(checkout(new_cart([])), 422)
         self.assertProblem(checkout(cart_id, extra={"shipping_method": "teleport"}), 400)
         self.assertEqual(level(sku)["reserved"], 0)
