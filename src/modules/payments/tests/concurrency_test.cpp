@@ -53,7 +53,7 @@ void RunTogether(F body) {
 
 }  // namespace
 
-TEST_CASE("16 concurrent captures of one intent: one provider charge, one succeeded event") {
+TEST_CASE("payments: 16 concurrent captures of one intent: one provider charge, one succeeded event") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database, kPoolSize);
     PaymentIntent intent = f.Authorized(4200);
@@ -81,7 +81,7 @@ TEST_CASE("16 concurrent captures of one intent: one provider charge, one succee
   });
 }
 
-TEST_CASE("16 concurrent partial refunds of 700 on 5000 captured: exactly 7 succeed, the rest are refused") {
+TEST_CASE("payments: 16 concurrent partial refunds of 700 on 5000 captured: exactly 7 succeed, the rest are refused") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database, kPoolSize);
     PaymentIntent paid = f.Captured(5000);

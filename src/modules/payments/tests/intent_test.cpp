@@ -9,7 +9,7 @@ using shop::ErrorCode;
 using namespace shop::payments;
 using namespace shop::payments::testing;
 
-TEST_CASE("an intent is created once per order, for one amount") {
+TEST_CASE("payments: an intent is created once per order, for one amount") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent first = f.NewIntent(1999, "order-1");
@@ -33,7 +33,7 @@ TEST_CASE("an intent is created once per order, for one amount") {
   });
 }
 
-TEST_CASE("an intent created in a transaction that rolls back does not exist") {
+TEST_CASE("payments: an intent created in a transaction that rolls back does not exist") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     CHECK_THROWS(f.db().InTransaction([&](shop::platform::db::Tx& tx) {
@@ -44,7 +44,7 @@ TEST_CASE("an intent created in a transaction that rolls back does not exist") {
   });
 }
 
-TEST_CASE("4242 authorises: AUTHORIZED, one payment_authorized event, card last4 and fingerprint kept") {
+TEST_CASE("payments: 4242 authorises: AUTHORIZED, one payment_authorized event, card last4 and fingerprint kept") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent(5000);
@@ -70,7 +70,7 @@ TEST_CASE("4242 authorises: AUTHORIZED, one payment_authorized event, card last4
   });
 }
 
-TEST_CASE("a wrong client secret is answered like a missing payment and changes nothing") {
+TEST_CASE("payments: a wrong client secret is answered like a missing payment and changes nothing") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent();
@@ -82,7 +82,7 @@ TEST_CASE("a wrong client secret is answered like a missing payment and changes 
   });
 }
 
-TEST_CASE("declined cards leave the intent payable; the third decline cancels it") {
+TEST_CASE("payments: declined cards leave the intent payable, the third decline cancels it") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent();
@@ -108,7 +108,7 @@ TEST_CASE("declined cards leave the intent payable; the third decline cancels it
   });
 }
 
-TEST_CASE("a decline then the good card authorises") {
+TEST_CASE("payments: a decline then the good card authorises") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent();
@@ -120,7 +120,7 @@ TEST_CASE("a decline then the good card authorises") {
   });
 }
 
-TEST_CASE("3220 requires action; the gateway's later webhook authorises it") {
+TEST_CASE("payments: 3220 requires action, the gateway's later webhook authorises it") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent();
@@ -139,7 +139,7 @@ TEST_CASE("3220 requires action; the gateway's later webhook authorises it") {
   });
 }
 
-TEST_CASE("capture takes the money once; capture before authorisation is a conflict") {
+TEST_CASE("payments: capture takes the money once, capture before authorisation is a conflict") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent fresh = f.NewIntent();
@@ -163,7 +163,7 @@ TEST_CASE("capture takes the money once; capture before authorisation is a confl
   });
 }
 
-TEST_CASE("cancel voids an authorisation; a succeeded payment cannot be canceled") {
+TEST_CASE("payments: cancel voids an authorisation, a succeeded payment cannot be canceled") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.Authorized();
@@ -188,7 +188,7 @@ TEST_CASE("cancel voids an authorisation; a succeeded payment cannot be canceled
   });
 }
 
-TEST_CASE("refunds: partial, then the rest, never beyond the captured amount") {
+TEST_CASE("payments: refunds: partial, then the rest, never beyond the captured amount") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent paid = f.Captured(5000);

@@ -20,7 +20,7 @@ using shop::ErrorCode;
 using namespace shop::payments;
 using namespace shop::payments::testing;
 
-TEST_CASE("a failing gateway: 503s, the breaker opens after the threshold, then recovers") {
+TEST_CASE("payments: a failing gateway: 503s, the breaker opens after the threshold, then recovers") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     auto config = DefaultConfig();
     config.breaker_failure_threshold = 3;
@@ -50,7 +50,7 @@ TEST_CASE("a failing gateway: 503s, the breaker opens after the threshold, then 
   });
 }
 
-TEST_CASE("declines do not open the breaker") {
+TEST_CASE("payments: declines do not open the breaker") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     auto config = DefaultConfig();
     config.breaker_failure_threshold = 1;
@@ -62,7 +62,7 @@ TEST_CASE("declines do not open the breaker") {
   });
 }
 
-TEST_CASE("a gateway slower than the timeout is unavailable and performs nothing") {
+TEST_CASE("payments: a gateway slower than the timeout is unavailable and performs nothing") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     auto config = DefaultConfig();
     config.provider_timeout_ms = 20;
@@ -76,7 +76,7 @@ TEST_CASE("a gateway slower than the timeout is unavailable and performs nothing
   });
 }
 
-TEST_CASE("a refund the provider cannot take is recorded FAILED and releases its hold") {
+TEST_CASE("payments: a refund the provider cannot take is recorded FAILED and releases its hold") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent paid = f.Captured(1000);
@@ -172,7 +172,7 @@ class TinyEndpoint {
 
 }  // namespace
 
-TEST_CASE("the webhook sender signs and delivers queued webhooks; a refusing endpoint is retried with backoff") {
+TEST_CASE("payments: the webhook sender signs and delivers queued webhooks, a refusing endpoint is retried with backoff") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.Authorized();  // queues one webhook

@@ -26,7 +26,7 @@ std::string EventBody(const std::string& id, ProviderEventType type, const std::
 
 }  // namespace
 
-TEST_CASE("webhook signatures: missing, forged, stale, future and garbage are refused and change nothing") {
+TEST_CASE("payments: webhook signatures: missing, forged, stale, future and garbage are refused and change nothing") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.Authorized();
@@ -63,7 +63,7 @@ TEST_CASE("webhook signatures: missing, forged, stale, future and garbage are re
   });
 }
 
-TEST_CASE("a signed body that is not a valid event is refused") {
+TEST_CASE("payments: a signed body that is not a valid event is refused") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     for (const char* body : {"not json", "[]", R"({"id":"e","type":"nope","created":1,"data":{"payment_id":"pi_x"}})",
@@ -79,7 +79,7 @@ TEST_CASE("a signed body that is not a valid event is refused") {
   });
 }
 
-TEST_CASE("a redelivered webhook changes nothing") {
+TEST_CASE("payments: a redelivered webhook changes nothing") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.Captured(3000);
@@ -102,7 +102,7 @@ TEST_CASE("a redelivered webhook changes nothing") {
   });
 }
 
-TEST_CASE("out of order: succeeded before authorized ends SUCCEEDED; a late decline cannot pull it back") {
+TEST_CASE("payments: out of order: succeeded before authorized ends SUCCEEDED, a late decline cannot pull it back") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent(2500);
@@ -130,7 +130,7 @@ TEST_CASE("out of order: succeeded before authorized ends SUCCEEDED; a late decl
   });
 }
 
-TEST_CASE("in order through webhooks only: authorized then succeeded") {
+TEST_CASE("payments: in order through webhooks only: authorized then succeeded") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);
     PaymentIntent intent = f.NewIntent(900);
