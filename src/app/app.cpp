@@ -3,6 +3,7 @@
 #include "app/http_observer.hpp"
 #include "app/maintenance.hpp"
 #include "app/routes.hpp"
+#include "platform/core/crash_points.hpp"
 #include "platform/db/embedded_migrations.hpp"
 #include "platform/db/migrations.hpp"
 #include "platform/http/middleware.hpp"
@@ -119,6 +120,29 @@ App::App(platform::config::Config config)
       .templates = *templates_,
       .catalog = catalog_->service(),
       .inventory = inventory_->service()});
+  payments_ = std::make_unique<payments::PaymentsModule>(payments::PaymentsModuleDeps{
+      .config = config_, .db = *db_, .outbox = *outbox_, .clock = clock_, .ids = ids_});
+  try {
+    cart_ = std::make_unique<cart::CartModule>(cart::CartModuleDeps{.config = config_,
+                                                                    .kv = *kv_,
+                                                                    .clock = clock_,
+                                                                    .ids = ids_,
+                                                                    .templates = *templates_,
+                                                                    .catalog = catalog_->service(),
+                                                                    .inventory = inventory_->service()});
+    orders_ = std::make_unique<orders::OrdersModule>(orders::OrdersModuleDeps{.config = config_,
+                                                                              .db = *db_,
+                                                                              .outbox = *outbox_,
+                                                                              .clock = clock_,
+                                                                              .ids = ids_,
+                                                                              .templates = *templates_,
+                                                                              .cart = cart_->service(),
+                                                                              .identity = identity_->service(),
+                                                                              .inventory = inventory_->service(),
+                                                                              .payments = payments_->service()});
+  } catch (const std::invalid_argument& e) {
+    throw StartupError(fmt::format("cart/orders: {}", e.what()));
+  }
 }
 
 App::~App() = default;
@@ -173,6 +197,10 @@ void App::Wire() {
   catalog_->RegisterSubscriptions(bus_);
   search_->RegisterRoutes(router_);
   search_->RegisterSubscriptions(bus_);
+  payments_->RegisterRoutes(router_);
+  cart_->RegisterRoutes(router_);
+  orders_->RegisterRoutes(router_);
+  orders_->RegisterSubscriptions(bus_);
 
   static_files_ = std::make_unique<platform::http::StaticFiles>(
       web_dir_ / "static",
@@ -181,6 +209,7 @@ void App::Wire() {
 }
 
 int App::Serve() {
+  platform::ArmCrashPoints(config_.debug.crash_points);
   HttpObserver observer(metrics_, router_, config_.log.access);
   RegisterOutboxMetrics(metrics_, *outbox_admin_);
 
@@ -201,6 +230,7 @@ int App::Serve() {
       .on_exchange = [&observer](const platform::http::CompletedExchange& e) { observer.Record(e); },
       .on_listening =
           [&](std::uint16_t port) {
+            payments_->SetListeningPort(port);
             logger->info("listening on http://{}:{} ({}; {}; data in {})", config_.http.host, port,
                          db_->dialect() == platform::db::Dialect::kSqlite ? "SQLite" : "PostgreSQL",
                          config_.redis.url.empty() ? "embedded key-value store" : "Redis",
@@ -217,6 +247,7 @@ int App::Serve() {
   maintenance.Start();
   if (config_.events.relay_enabled) relay_->Start();
   inventory_->Start();
+  payments_->Start();
   try {
     // Opens the index; a missing or corrupt one is rebuilt in the background
     // while the rest of the shop already serves.
@@ -224,6 +255,7 @@ int App::Serve() {
   } catch (const std::exception& e) {
     logger->error("search index: {}", e.what());
     inventory_->Stop();
+    payments_->Stop();
     relay_->Stop();
     return 1;
   }
@@ -232,6 +264,7 @@ int App::Serve() {
   } catch (const std::exception& e) {
     logger->error("server failed: {}", e.what());
     inventory_->Stop();
+    payments_->Stop();
     relay_->Stop();
     search_->Stop();
     return 1;
@@ -240,6 +273,7 @@ int App::Serve() {
   // events, so it stops before the relay finishes the batch it holds. The
   // search index consumes events, so it closes only once the relay is done.
   inventory_->Stop();
+  payments_->Stop();
   relay_->Stop();
   search_->Stop();
   maintenance.Stop();

@@ -21,6 +21,9 @@
 #include "shop/search/module.hpp"
 #include "shop/identity/module.hpp"
 #include "shop/inventory/module.hpp"
+#include "shop/payments/module.hpp"
+#include "shop/cart/module.hpp"
+#include "shop/orders/module.hpp"
 
 #include <atomic>
 #include <filesystem>
@@ -64,6 +67,7 @@ class App {
   inventory::InventoryModule& inventory() { return *inventory_; }
   catalog::CatalogModule& catalog() { return *catalog_; }
   search::SearchModule& search() { return *search_; }
+  payments::PaymentsModule& payments() { return *payments_; }
   platform::events::OutboxAdmin& outbox_admin() { return *outbox_admin_; }
 
  private:
@@ -84,6 +88,9 @@ class App {
   std::unique_ptr<inventory::InventoryModule> inventory_;
   std::unique_ptr<catalog::CatalogModule> catalog_;
   std::unique_ptr<search::SearchModule> search_;
+  std::unique_ptr<payments::PaymentsModule> payments_;
+  std::unique_ptr<cart::CartModule> cart_;
+  std::unique_ptr<orders::OrdersModule> orders_;
   platform::http::Router router_;
   std::unique_ptr<RouteDeps> route_deps_;
   std::unique_ptr<platform::http::StaticFiles> static_files_;

@@ -269,6 +269,10 @@ void ValidateTogether(const Config& config, const Settings& settings) {
     throw ConfigError("debug.routes", fmt::format("must be false when profile is prod (from {})",
                                                   settings.at("debug.routes").origin));
   }
+  if (config.profile == "prod" && !config.debug.crash_points.empty()) {
+    throw ConfigError("debug.crash_points", fmt::format("must be empty when profile is prod (from {})",
+                                                        settings.at("debug.crash_points").origin));
+  }
 }
 
 }  // namespace

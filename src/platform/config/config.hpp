@@ -95,6 +95,33 @@ struct InventoryConfig {
   bool sweep_enabled = true;
 };
 
+struct CartConfig {
+  std::int64_t ttl_seconds = 2'592'000;  ///< a cart untouched this long is dropped (30 days)
+  std::int64_t max_quantity = 99;        ///< per line
+  std::int64_t max_lines = 100;
+  std::string default_country = "DE";    ///< destination of estimates until the shopper picks one
+};
+
+/// Shipping methods and tax, as the cart prices them (see config/README.md
+/// for the formats).
+struct ShippingConfig {
+  std::string methods =
+      "standard|Standard|DE,AT,NL,BE,FR,IT,ES,PL,DK,SE|490|0|5000;"
+      "express|Express|DE,AT,NL|990|0|0;"
+      "parcel|Parcel by weight|*|390|120|0";
+};
+
+struct TaxConfig {
+  std::string rates = "DE:1900,AT:2000,NL:2100,BE:2100,FR:2000,IT:2200,ES:2100,PL:2300,DK:2500,SE:2500";
+  std::int64_t default_rate_bp = 0;  ///< countries not in `rates`
+  bool prices_include_tax = true;
+};
+
+struct OrdersConfig {
+  std::int64_t reservation_ttl_seconds = 900;  ///< unpaid orders expire and release their stock after this
+  std::string screening_policy = "approve";     ///< fixed screening verdict until the fraud module decides
+};
+
 struct CatalogConfig {
   bool seed_on_empty = false;            ///< seed a demo catalog when there are no products (dev)
   std::int64_t seed_products = 1000;     ///< products in that demo catalog
@@ -110,12 +137,33 @@ struct SearchConfig {
   std::int64_t result_cache_entries = 1000;
 };
 
+struct PaymentsMockConfig {
+  std::int64_t latency_ms = 0;       ///< delay of every mock gateway call
+  std::int64_t failure_rate = 0;     ///< percent of mock gateway calls that fail as unavailable
+  std::string webhook_url;           ///< "" → this server's own /api/v1/payments/webhook
+  std::int64_t action_delay_ms = 1000;  ///< a REQUIRES_ACTION card completes this long after confirming
+  std::int64_t webhook_retry_base_ms = 500;
+  std::int64_t webhook_retry_max_ms = 60'000;
+  std::int64_t webhook_poll_ms = 200;
+};
+
+struct PaymentsConfig {
+  std::int64_t max_failed_attempts = 3;  ///< declines that cancel an intent
+  std::string webhook_secrets;           ///< comma-separated; the first also signs the mock's webhooks
+  std::int64_t webhook_tolerance_s = 300;
+  std::int64_t provider_timeout_ms = 5000;
+  std::int64_t breaker_failure_threshold = 5;
+  std::int64_t breaker_open_ms = 30'000;
+  PaymentsMockConfig mock;
+};
+
 struct MailConfig {
   std::string from;  ///< "" → "<shop.name> <no-reply@localhost>"
 };
 
 struct DebugConfig {
   bool routes = false;  ///< /debug/sleep for shutdown tests; never in production
+  std::string crash_points;  ///< comma-separated platform::CrashPoint names; crash-safety tests only
 };
 
 struct Config {
@@ -131,7 +179,12 @@ struct Config {
   IdentityConfig identity;
   InventoryConfig inventory;
   CatalogConfig catalog;
+  OrdersConfig orders;
+  CartConfig cart;
+  ShippingConfig shipping;
+  TaxConfig tax;
   SearchConfig search;
+  PaymentsConfig payments;
   MailConfig mail;
   DebugConfig debug;
 };

@@ -178,6 +178,14 @@ KeySpec In(std::string key, std::string meaning, Check check = {}) {
       std::move(check));
 }
 
+// A key of a table inside a section ("payments.mock.latency_ms").
+template <auto Section, auto Table, auto Field>
+KeySpec InTable(std::string key, std::string meaning, Check check = {}) {
+  return Make(
+      std::move(key), [](auto& c) -> auto& { return ((c.*Section).*Table).*Field; }, std::move(meaning),
+      std::move(check));
+}
+
 std::vector<KeySpec> BuildSchema() {
   using C = Config;
   return {
@@ -321,6 +329,42 @@ std::vector<KeySpec> BuildSchema() {
       In<&C::inventory, &InventoryConfig::sweep_enabled>(
           "inventory.sweep_enabled", "Run the reservation expiry sweeper in `serve`."),
 
+      In<&C::cart, &CartConfig::ttl_seconds>(
+          "cart.ttl_seconds", "A cart untouched for this long is dropped (every change restarts the clock).",
+          Range(60, 365 * 86'400)),
+      In<&C::cart, &CartConfig::max_quantity>("cart.max_quantity", "Most units of one SKU in a cart line.",
+                                              Range(1, 10'000)),
+      In<&C::cart, &CartConfig::max_lines>("cart.max_lines", "Most distinct SKUs in one cart.", Range(1, 200)),
+      In<&C::cart, &CartConfig::default_country>(
+          "cart.default_country", "ISO 3166 alpha-2 destination of shipping and tax estimates until checkout.",
+          NonEmpty()),
+      In<&C::shipping, &ShippingConfig::methods>(
+          "shipping.methods",
+          "Shipping methods, `;`-separated, each `id|name|countries|base|per_kg|free_over`: countries a "
+          "`,`-list of ISO codes or `*` for anywhere; base and per_kg (per started kilogram) in minor units; "
+          "free when the subtotal reaches free_over (0: never).",
+          NonEmpty()),
+      In<&C::tax, &TaxConfig::rates>(
+          "tax.rates", "Tax rate per destination country in basis points, `CC:bp` comma-separated (1900 = 19 %).",
+          NonEmpty()),
+      In<&C::tax, &TaxConfig::default_rate_bp>("tax.default_rate_bp",
+                                               "Tax rate (basis points) of countries not in `tax.rates`.",
+                                               Range(0, 10'000)),
+      In<&C::tax, &TaxConfig::prices_include_tax>(
+          "tax.prices_include_tax",
+          "Catalog prices include tax (the total shows the tax it contains) or exclude it (tax is added)."),
+
+      In<&C::orders, &OrdersConfig::reservation_ttl_seconds>(
+          "orders.reservation_ttl_seconds",
+          "How long checkout holds an order's stock awaiting payment; an order still unpaid then becomes "
+          "EXPIRED and its stock is released.",
+          Range(1, 7 * 86'400)),
+      In<&C::orders, &OrdersConfig::screening_policy>(
+          "orders.screening_policy",
+          "The screening verdict for every authorised payment: `approve` (capture at once), `review` (hold "
+          "the order ON_HOLD for staff) or `reject` (void and cancel). A fixed policy until fraud rules exist.",
+          OneOf({"approve", "review", "reject"})),
+
       In<&C::catalog, &CatalogConfig::seed_on_empty>(
           "catalog.seed_on_empty",
           "At start, seed a deterministic demo catalog (`catalog.seed_products` products) when there are no "
@@ -361,11 +405,66 @@ std::vector<KeySpec> BuildSchema() {
           "until the index next changes, so results are never stale. 0 disables it.",
           Range(0, 1'000'000)),
 
+      In<&C::payments, &PaymentsConfig::max_failed_attempts>(
+          "payments.max_failed_attempts",
+          "Declined confirmations after which a payment intent is canceled (a hard decline cancels at once).",
+          Range(1, 100)),
+      In<&C::payments, &PaymentsConfig::webhook_secrets>(
+          "payments.webhook_secrets",
+          "Comma-separated secrets that may sign provider webhooks (`Shop-Signature`); list the new and the "
+          "old one while rotating. The first also signs the mock gateway's webhooks. Empty: every webhook is "
+          "refused. A secret: set it with `SHOPD_PAYMENTS_WEBHOOK_SECRETS_FILE` in production."),
+      In<&C::payments, &PaymentsConfig::webhook_tolerance_s>(
+          "payments.webhook_tolerance_s",
+          "A webhook signed further than this many seconds from now (either way) is refused as a replay.",
+          Range(1, 86'400)),
+      In<&C::payments, &PaymentsConfig::provider_timeout_ms>(
+          "payments.provider_timeout_ms",
+          "Longest wait for the payment provider's answer; later counts as unavailable (503, retry).",
+          Range(1, 600'000)),
+      In<&C::payments, &PaymentsConfig::breaker_failure_threshold>(
+          "payments.breaker_failure_threshold",
+          "Consecutive provider failures (timeouts, unavailable) that open the circuit breaker.", Range(1, 1000)),
+      In<&C::payments, &PaymentsConfig::breaker_open_ms>(
+          "payments.breaker_open_ms",
+          "How long an open circuit answers 503 without calling the provider before one trial call.",
+          Range(1, 3'600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::latency_ms>(
+          "payments.mock.latency_ms", "Delay the mock gateway adds to every call.", Range(0, 600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::failure_rate>(
+          "payments.mock.failure_rate",
+          "Percent (0 to 100) of mock gateway calls that fail as unavailable, to exercise retries and the "
+          "circuit breaker.",
+          Range(0, 100)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_url>(
+          "payments.mock.webhook_url",
+          "Where the mock gateway POSTs its signed webhooks; empty: this server's own "
+          "`http://127.0.0.1:<port>/api/v1/payments/webhook`."),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::action_delay_ms>(
+          "payments.mock.action_delay_ms",
+          "A `REQUIRES_ACTION` test card (4000000000003220) is authorised by webhook this long after "
+          "confirming, as if the shopper completed the bank's check.",
+          Range(0, 3'600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_retry_base_ms>(
+          "payments.mock.webhook_retry_base_ms",
+          "First retry delay of an undelivered mock webhook; it doubles per attempt.", Range(1, 3'600'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_retry_max_ms>(
+          "payments.mock.webhook_retry_max_ms", "Upper bound of the mock webhook retry delay.",
+          Range(1, 86'400'000)),
+      InTable<&C::payments, &PaymentsConfig::mock, &PaymentsMockConfig::webhook_poll_ms>(
+          "payments.mock.webhook_poll_ms", "How often the mock gateway's sender looks for due webhooks.",
+          Range(10, 60'000)),
+
       In<&C::mail, &MailConfig::from>(
           "mail.from", "`From` of outgoing mail; empty: `<shop.name> <no-reply@localhost>`."),
 
       In<&C::debug, &DebugConfig::routes>("debug.routes",
                                           "Enable the `/debug/*` routes used by tests; refused in `prod`."),
+      In<&C::debug, &DebugConfig::crash_points>(
+          "debug.crash_points",
+          "Comma-separated names of points where the process kills itself with SIGKILL, for the crash-safety "
+          "tests (`orders.after_reservation`, `payments.after_provider_capture`, `events.after_delivery:<event type>`); "
+          "refused in `prod`."),
   };
 }
 

@@ -1,5 +1,7 @@
 #include "platform/events/relay.hpp"
 
+#include "platform/core/crash_points.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -97,6 +99,11 @@ int Relay::RunOnce() {
   std::vector<Outcome> outcomes;
   outcomes.reserve(batch.size());
   for (const Envelope& e : batch) outcomes.push_back({&e, Deliver(e)});
+  // Crash-safety tests die here: delivered, not yet marked done, so every
+  // event of the batch is delivered again after the restart.
+  if (platform::CrashPointsArmed()) {
+    for (const Envelope& e : batch) platform::CrashPoint("events.after_delivery:" + e.type);
+  }
 
   const std::int64_t done_at = clock_.NowMs();
   std::vector<const Outcome*> dead;

@@ -13,14 +13,6 @@ namespace {
 json::value MoneyJson(const platform::money::Money& m) { return platform::money::ToJson(m); }
 }  // namespace
 
-std::string IsoTime(std::int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, unix_ms % 1000);
-}
-
 json::object CategoryJson(const Category& c) {
   json::object o{{"id", c.id}, {"slug", c.slug}, {"name", c.name}, {"description", c.description},
                  {"position", c.position}};

@@ -2,6 +2,7 @@
 // The JSON shapes of the catalog API (DESIGN §5): product, category, brand.
 // One place, so the public API, the admin API and the cache agree.
 
+#include "platform/clock/iso_time.hpp"
 #include "shop/catalog/types.hpp"
 
 #include <boost/json/array.hpp>
@@ -33,6 +34,6 @@ std::string ProductEtag(const Product& product, const Availability& available);
 std::optional<std::int64_t> VersionFromEtag(std::string_view etag);
 
 /// ISO 8601 UTC with milliseconds ("2026-01-02T03:04:05.678Z").
-std::string IsoTime(std::int64_t unix_ms);
+using platform::IsoTime;
 
 }  // namespace shop::catalog

@@ -1,4 +1,4 @@
-#include "email.hpp"
+#include "shop/identity/email.hpp"
 
 #include <algorithm>
 

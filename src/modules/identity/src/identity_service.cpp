@@ -6,7 +6,7 @@
 #include <charconv>
 
 #include "address_repository.hpp"
-#include "email.hpp"
+#include "shop/identity/email.hpp"
 #include "platform/crypto/hmac.hpp"
 #include "shop/identity/events.hpp"
 #include "text.hpp"

@@ -2,7 +2,7 @@
 
 #include <string>
 
-#include "email.hpp"
+#include "shop/identity/email.hpp"
 #include "identity_fixture.hpp"
 
 using shop::ErrorCode;

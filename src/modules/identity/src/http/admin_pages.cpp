@@ -17,7 +17,10 @@ constexpr int kPageSize = 25;
 void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
   router.Get("/admin", Require(Access::kStaff, [&env](http::Request& request) {
     json::object data = PageData(env, request, "Admin");
-    data["links"] = json::array{json::object{{"href", "/admin/customers"},
+    data["links"] = json::array{json::object{{"href", "/admin/orders"},
+                                             {"label", "Orders"},
+                                             {"about", "Every order with its timeline; cancel, refund, ship, decide holds."}},
+                                json::object{{"href", "/admin/customers"},
                                              {"label", "Customers"},
                                              {"about", "Find accounts; admins grant or revoke staff."}},
                                 json::object{{"href", "/admin/products"},

@@ -1,6 +1,6 @@
 #include "http/flows.hpp"
 
-#include "email.hpp"
+#include "shop/identity/email.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -6,14 +6,6 @@
 
 namespace shop::identity {
 
-std::string IsoTime(std::int64_t unix_ms) {
-  std::time_t seconds = static_cast<std::time_t>(unix_ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, static_cast<int>(unix_ms % 1000));
-}
-
 boost::json::object UserJson(const User& user) {
   return {{"id", user.id.value},
           {"email", user.email},

@@ -1,6 +1,7 @@
 #pragma once
 // JSON shapes of users and addresses on the API.
 
+#include "platform/clock/iso_time.hpp"
 #include "shop/identity/types.hpp"
 
 #include <boost/json/object.hpp>
@@ -11,7 +12,7 @@
 namespace shop::identity {
 
 /// RFC 3339 UTC with milliseconds: "2024-05-01T12:00:00.000Z".
-std::string IsoTime(std::int64_t unix_ms);
+using platform::IsoTime;
 
 /// {id, email, name, role, email_verified, created_at}
 boost::json::object UserJson(const User& user);

@@ -2,6 +2,7 @@
 // What the inventory routes and pages share, valid for the module's lifetime,
 // and the small pieces both of them use.
 
+#include "platform/clock/iso_time.hpp"
 #include <boost/json/object.hpp>
 
 #include <optional>
@@ -10,6 +11,7 @@
 
 #include "platform/clock/clock.hpp"
 #include "platform/config/config.hpp"
+#include "platform/http/paging.hpp"
 #include "platform/http/router.hpp"
 #include "platform/templates/templates.hpp"
 #include "shop/inventory/inventory.hpp"
@@ -28,11 +30,9 @@ boost::json::object StockJson(const StockLevel& level);
 /// A ledger row; "at" as ISO 8601 UTC.
 boost::json::object MovementJson(const Movement& movement);
 /// Milliseconds since the epoch as "2026-01-31T12:00:00.000Z".
-std::string IsoTime(std::int64_t ms);
+using platform::IsoTime;
 
-/// The `limit` query parameter: `fallback` when absent, nullopt when it is
-/// not an integer from 1 to 100.
-std::optional<int> LimitParam(const platform::http::Request& request, int fallback);
+using platform::http::LimitParam;
 
 /// The {sku} path parameter, or the 400 to answer for a malformed one.
 Result<Sku> SkuParam(const platform::http::Request& request);

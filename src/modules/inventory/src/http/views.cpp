@@ -2,7 +2,6 @@
 // pages share.
 #include <fmt/format.h>
 
-#include <charconv>
 #include <ctime>
 
 #include "http/env.hpp"
@@ -34,23 +33,6 @@ json::object MovementJson(const Movement& m) {
           {"actor", m.actor},
           {"order_id", m.order_id.empty() ? json::value(nullptr) : json::value(m.order_id)},
           {"at", IsoTime(m.at_ms)}};
-}
-
-std::string IsoTime(std::int64_t ms) {
-  std::time_t seconds = static_cast<std::time_t>(ms / 1000);
-  std::tm tm{};
-  gmtime_r(&seconds, &tm);
-  return fmt::format("{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday,
-                     tm.tm_hour, tm.tm_min, tm.tm_sec, ms % 1000);
-}
-
-std::optional<int> LimitParam(const http::Request& request, int fallback) {
-  auto text = request.Query("limit");
-  if (!text) return fallback;
-  int limit = 0;
-  auto [end, ec] = std::from_chars(text->data(), text->data() + text->size(), limit);
-  if (ec != std::errc() || end != text->data() + text->size() || limit < 1 || limit > 100) return std::nullopt;
-  return limit;
 }
 
 Result<Sku> SkuParam(const http::Request& request) {

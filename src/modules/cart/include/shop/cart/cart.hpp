@@ -29,6 +29,9 @@
 
 namespace shop::cart {
 
+/// The storefront cookie holding a guest's cart id (HttpOnly, SameSite=Lax).
+inline constexpr std::string_view kCartCookie = "shop_cart";
+
 /// Who is asking: a guest (no customer id) or a signed-in customer.
 struct Caller {
   std::optional<std::string> customer_id;
@@ -67,7 +70,12 @@ struct Cart {
   bool prices_include_tax = true;
   std::int64_t updated_at_ms = 0;
   /// True when any line asks for more than is available now.
-  bool HasShortLines() const;
+  bool HasShortLines() const {
+    for (const CartLine& line : lines) {
+      if (line.quantity > line.available) return true;
+    }
+    return false;
+  }
 };
 
 /// A cart priced for checkout: a destination and (optionally) a method.

@@ -39,7 +39,16 @@ namespace shop::payments {
 
 enum class PaymentStatus { kRequiresPaymentMethod, kRequiresAction, kAuthorized, kSucceeded, kCanceled };
 /// "REQUIRES_PAYMENT_METHOD", "REQUIRES_ACTION", "AUTHORIZED", "SUCCEEDED", "CANCELED".
-std::string_view PaymentStatusName(PaymentStatus status);
+inline std::string_view PaymentStatusName(PaymentStatus status) {
+  switch (status) {
+    case PaymentStatus::kRequiresPaymentMethod: return "REQUIRES_PAYMENT_METHOD";
+    case PaymentStatus::kRequiresAction: return "REQUIRES_ACTION";
+    case PaymentStatus::kAuthorized: return "AUTHORIZED";
+    case PaymentStatus::kSucceeded: return "SUCCEEDED";
+    case PaymentStatus::kCanceled: return "CANCELED";
+  }
+  return "UNKNOWN";
+}
 
 struct PaymentIntent {
   std::string id;        ///< "pi_" + opaque id
@@ -72,6 +81,14 @@ struct Refund {
   std::int64_t created_at_ms = 0;
 };
 
+/// What the shopper typed into the mock gateway's card form.
+struct CardDetails {
+  std::string number;  ///< digits only
+  int exp_month = 0;
+  int exp_year = 0;
+  std::string cvc;
+};
+
 class PaymentsService {
  public:
   virtual ~PaymentsService() = default;
@@ -82,6 +99,14 @@ class PaymentsService {
   /// (kConflict if the amount differs).
   virtual Result<PaymentIntent> CreateIntent(platform::db::Tx& tx, std::string_view order_id,
                                              const platform::money::Money& amount) = 0;
+
+  /// The shopper's confirmation with card details (the mock gateway's
+  /// client side). kNotFound for an unknown intent or a wrong client secret
+  /// (the same answer, so ids cannot be probed); kConflict unless the intent
+  /// awaits a payment method; kUnavailable when the provider is down. A
+  /// declined card is not an error: the intent comes back with last_error.
+  virtual Result<PaymentIntent> Confirm(std::string_view payment_id, std::string_view client_secret,
+                                        const CardDetails& card) = 0;
 
   virtual Result<PaymentIntent> Get(std::string_view payment_id) = 0;
   virtual Result<PaymentIntent> GetByOrder(std::string_view order_id) = 0;

@@ -1,13 +1,13 @@
 #pragma once
-// The one e-mail address policy of the shop: how an address typed by a user
-// becomes the key of an account.
-//
-// Steps: trim ASCII whitespace, Unicode NFC, lower-case, then require ASCII.
-// Requiring ASCII is deliberate: a lookalike such as a dotless ı (U+0131) or a
-// fullwidth ＠ (U+FF20) can never name, collide with or impersonate an
-// existing account, because it is refused outright. Characters whose NFC is
-// ASCII (the Kelvin sign U+212A becomes 'K', then 'k') become the very same
-// address, which is correct: they are canonically the same text.
+/// The one e-mail address policy of the shop: how an address typed by a user
+/// becomes the key of an account (and the contact of an order).
+///
+/// Steps: trim ASCII whitespace, Unicode NFC, lower-case, then require ASCII.
+/// Requiring ASCII is deliberate: a lookalike such as a dotless ı (U+0131) or a
+/// fullwidth ＠ (U+FF20) can never name, collide with or impersonate an
+/// existing account, because it is refused outright. Characters whose NFC is
+/// ASCII (the Kelvin sign U+212A becomes 'K', then 'k') become the very same
+/// address, which is correct: they are canonically the same text.
 
 #include <string>
 #include <string_view>
