@@ -3,6 +3,7 @@
 // everything works without JavaScript.
 #include "http/env.hpp"
 
+#include "platform/http/form.hpp"
 #include "platform/http/request.hpp"
 #include "platform/money/money.hpp"
 #include "platform/templates/layout.hpp"
@@ -13,17 +14,11 @@
 namespace shop::cart {
 
 namespace http = platform::http;
+using platform::http::FormField;
 namespace json = boost::json;
 using platform::money::Format;
 
 namespace {
-
-std::string Field(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
-  for (const auto& [key, value] : fields) {
-    if (key == name) return value;
-  }
-  return {};
-}
 
 std::optional<std::int64_t> IntField(const std::string& text) {
   std::int64_t n = 0;
@@ -124,8 +119,8 @@ void RegisterPages(http::Router& router, const HttpEnv& env) {
 
   router.Post("/cart/items", [&env](http::Request& request) {
     const auto fields = request.FormFields();
-    const std::string sku = Field(fields, "sku");
-    auto quantity = IntField(Field(fields, "quantity"));
+    const std::string sku = FormField(fields, "sku");
+    auto quantity = IntField(FormField(fields, "quantity"));
     if (!quantity) return CartPage(env, request, 400, "Quantity: a whole number.");
     std::optional<http::SetCookie> cookie;
     auto cart = CurrentCart(env, request, cookie);
@@ -145,7 +140,7 @@ void RegisterPages(http::Router& router, const HttpEnv& env) {
   });
 
   router.Post("/cart/items/{sku}", [&env](http::Request& request) {
-    auto quantity = IntField(Field(request.FormFields(), "quantity"));
+    auto quantity = IntField(FormField(request.FormFields(), "quantity"));
     if (!quantity) return CartPage(env, request, 400, "Quantity: a whole number.");
     std::optional<http::SetCookie> cookie;
     auto cart = CurrentCart(env, request, cookie);

@@ -5,12 +5,14 @@
 #include <ctime>
 
 #include "http/env.hpp"
+#include "platform/http/form.hpp"
 #include "platform/http/request.hpp"
 #include "shop/identity/access.hpp"
 
 namespace shop::inventory {
 
 namespace http = platform::http;
+using platform::http::FormField;
 namespace json = boost::json;
 using identity::Access;
 using identity::Require;
@@ -50,14 +52,6 @@ json::array StockRows(const std::vector<StockLevel>& levels) {
     rows.push_back(std::move(row));
   }
   return rows;
-}
-
-/// The first value of a form field, or "".
-std::string Field(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
-  for (const auto& [key, value] : fields) {
-    if (key == name) return value;
-  }
-  return {};
 }
 
 /// An integer form field; nullopt when it is not one.
@@ -157,8 +151,8 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     auto sku = SkuParam(request);
     if (!sku) return MessagePage(env, request, 400, "Inventory", "That is not a SKU.");
     const auto fields = request.FormFields();
-    const std::string delta_text = Field(fields, "delta");
-    const std::string reason = Field(fields, "reason");
+    const std::string delta_text = FormField(fields, "delta");
+    const std::string reason = FormField(fields, "reason");
     auto delta = IntField(delta_text);
     Result<StockLevel> done = Error::InvalidInput("invalid delta", {{"delta", "must be a whole number, e.g. 12 or -3"}});
     if (delta) done = env.service.Adjust(*sku, *delta, reason, Actor(request));
@@ -174,7 +168,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
   router.Post("/admin/inventory/{sku}/threshold", Require(Access::kStaff, [&env](http::Request& request) {
     auto sku = SkuParam(request);
     if (!sku) return MessagePage(env, request, 400, "Inventory", "That is not a SKU.");
-    const std::string text = Field(request.FormFields(), "threshold");
+    const std::string text = FormField(request.FormFields(), "threshold");
     // An empty field goes back to the configured default.
     std::optional<std::int64_t> threshold;
     Result<StockLevel> done = Error::InvalidInput(

@@ -3,6 +3,7 @@
 #include "http/env.hpp"
 
 #include "platform/clock/iso_time.hpp"
+#include "platform/http/form.hpp"
 #include "platform/http/request.hpp"
 #include "platform/money/money.hpp"
 #include "shop/identity/access.hpp"
@@ -12,6 +13,7 @@
 namespace shop::orders {
 
 namespace http = platform::http;
+using platform::http::FormField;
 namespace json = boost::json;
 using identity::Access;
 using identity::Require;
@@ -20,19 +22,6 @@ using platform::IsoTime;
 namespace {
 
 constexpr int kPageSize = 25;
-
-http::Response Render(const HttpEnv& env, int status, std::string_view name, const json::object& data) {
-  auto response = http::Response::Html(status, env.templates.RenderPage(name, data));
-  response.headers.Set("Cache-Control", "no-store");
-  return response;
-}
-
-std::string Field(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
-  for (const auto& [key, value] : fields) {
-    if (key == name) return value;
-  }
-  return {};
-}
 
 std::string OrderHref(std::string_view id) { return "/admin/orders/" + http::PercentEncode(id); }
 
@@ -155,7 +144,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
   }));
 
   router.Post("/admin/orders/{id}/cancel", Require(Access::kStaff, [&env](http::Request& request) {
-    std::string reason = Field(request.FormFields(), "reason");
+    std::string reason = FormField(request.FormFields(), "reason");
     if (reason.empty()) reason = "cancelled by staff";
     return Act(env, request, env.service.Cancel(request.PathParam("id"), ViewerOf(request), reason.substr(0, 500)));
   }));
@@ -163,15 +152,15 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
   router.Post("/admin/orders/{id}/refund", Require(Access::kStaff, [&env](http::Request& request) {
     const auto fields = request.FormFields();
     auto currency = platform::money::Currency::FromCode(env.config.shop.currency);
-    auto amount = platform::money::ParseDecimal(Field(fields, "amount"), *currency);
-    const std::string reason = Field(fields, "reason");
+    auto amount = platform::money::ParseDecimal(FormField(fields, "amount"), *currency);
+    const std::string reason = FormField(fields, "reason");
     if (!amount || amount->amount <= 0) {
       return OrderDetailPage(env, request, request.PathParam("id"), 400, "Amount: a positive amount such as 5.00.");
     }
     if (reason.empty() || reason.size() > 500) {
       return OrderDetailPage(env, request, request.PathParam("id"), 400, "Reason: 1 to 500 characters.");
     }
-    const std::string key = Field(fields, "idempotency_key");
+    const std::string key = FormField(fields, "idempotency_key");
     const std::string actor = ActorOf(request);
     // The form carries its own key, so a double click or a resubmitted page
     // replays the first refund instead of refunding twice.
@@ -185,7 +174,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
     if (claim.kind != platform::idempotency::ClaimKind::kFresh) {
       return http::Response::Redirect(OrderHref(request.PathParam("id")) + "?done=refund");
     }
-    auto result = env.service.Refund(request.PathParam("id"), *amount, reason, Field(fields, "restock") == "on", actor);
+    auto result = env.service.Refund(request.PathParam("id"), *amount, reason, FormField(fields, "restock") == "on", actor);
     if (!result) {
       store.Abandon(scope, key);
       return Act(env, request, result);
@@ -196,7 +185,7 @@ void RegisterAdminPages(http::Router& router, const HttpEnv& env) {
 
   router.Post("/admin/orders/{id}/ship", Require(Access::kStaff, [&env](http::Request& request) {
     const auto fields = request.FormFields();
-    const std::string carrier = Field(fields, "carrier"), tracking = Field(fields, "tracking_number");
+    const std::string carrier = FormField(fields, "carrier"), tracking = FormField(fields, "tracking_number");
     if (carrier.empty() || carrier.size() > 100 || tracking.empty() || tracking.size() > 100) {
       return OrderDetailPage(env, request, request.PathParam("id"), 400,
                        "Carrier and tracking number: 1 to 100 characters each.");

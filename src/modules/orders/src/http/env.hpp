@@ -59,6 +59,8 @@ boost::json::object PageData(const HttpEnv& env, const platform::http::Request& 
 /// An order for a template: OrderJson plus display strings (money
 /// formatted, status label and badge class, dates).
 boost::json::object OrderView(const Order& order);
+/// Renders a page as personal: orders, carts and tokens are never cached.
+platform::http::Response Render(const HttpEnv& env, int status, std::string_view name, const boost::json::object& data);
 /// A refused form's error as one message: the field messages or the detail.
 std::string FormErrorMessage(const Error& error);
 

@@ -4,6 +4,7 @@
 // decline, a cancel before payment, and the order history in the account.
 #include "http/env.hpp"
 
+#include "platform/http/form.hpp"
 #include "platform/http/request.hpp"
 #include "platform/money/money.hpp"
 #include "shop/identity/access.hpp"
@@ -18,6 +19,7 @@
 namespace shop::orders {
 
 namespace http = platform::http;
+using platform::http::FormField;
 namespace json = boost::json;
 using identity::Access;
 using identity::Require;
@@ -27,20 +29,6 @@ namespace {
 
 constexpr std::string_view kDefaultCountry = "DE";
 constexpr std::chrono::seconds kOrderCookieAge{30 * 86'400};
-
-http::Response Render(const HttpEnv& env, int status, std::string_view name, const json::object& data) {
-  auto response = http::Response::Html(status, env.templates.RenderPage(name, data));
-  // Carts, orders and tokens are personal: never cached.
-  response.headers.Set("Cache-Control", "no-store");
-  return response;
-}
-
-std::string Field(const std::vector<std::pair<std::string, std::string>>& fields, std::string_view name) {
-  for (const auto& [key, value] : fields) {
-    if (key == name) return value;
-  }
-  return {};
-}
 
 std::string Trim(std::string s) {
   auto blank = [](unsigned char c) { return std::isspace(c) != 0; };
@@ -118,19 +106,19 @@ struct CheckoutForm {
 
 CheckoutForm ReadForm(const http::Request& request) {
   const auto f = request.FormFields();
-  return CheckoutForm{.email = Trim(Field(f, "email")),
-                      .name = Trim(Field(f, "name")),
-                      .line1 = Trim(Field(f, "line1")),
-                      .line2 = Trim(Field(f, "line2")),
-                      .city = Trim(Field(f, "city")),
-                      .postal_code = Trim(Field(f, "postal_code")),
-                      .country = Upper(Trim(Field(f, "country"))),
-                      .shipping_method = Trim(Field(f, "shipping_method")),
-                      .card_number = Digits(Field(f, "card_number")),
-                      .exp_month = Trim(Field(f, "exp_month")),
-                      .exp_year = Trim(Field(f, "exp_year")),
-                      .cvc = Trim(Field(f, "cvc")),
-                      .idempotency_key = Field(f, "idempotency_key")};
+  return CheckoutForm{.email = Trim(FormField(f, "email")),
+                      .name = Trim(FormField(f, "name")),
+                      .line1 = Trim(FormField(f, "line1")),
+                      .line2 = Trim(FormField(f, "line2")),
+                      .city = Trim(FormField(f, "city")),
+                      .postal_code = Trim(FormField(f, "postal_code")),
+                      .country = Upper(Trim(FormField(f, "country"))),
+                      .shipping_method = Trim(FormField(f, "shipping_method")),
+                      .card_number = Digits(FormField(f, "card_number")),
+                      .exp_month = Trim(FormField(f, "exp_month")),
+                      .exp_year = Trim(FormField(f, "exp_year")),
+                      .cvc = Trim(FormField(f, "cvc")),
+                      .idempotency_key = FormField(f, "idempotency_key")};
 }
 
 /// The checkout page: the cart priced for `form.country`, the methods

@@ -156,6 +156,12 @@ json::object OrderView(const Order& o) {
   return v;
 }
 
+http::Response Render(const HttpEnv& env, int status, std::string_view name, const json::object& data) {
+  auto response = http::Response::Html(status, env.templates.RenderPage(name, data));
+  response.headers.Set("Cache-Control", "no-store");
+  return response;
+}
+
 std::string FormErrorMessage(const Error& error) {
   if (error.fields.empty()) return error.detail;
   std::string message;
