@@ -93,7 +93,9 @@ Result<Cart> CartServiceImpl::Price(const StoredCart& stored, std::string_view c
   }
   cart.subtotal = subtotal;
 
-  const auto options = deps_.rules.OptionsFor(country, subtotal, weight);
+  // Nothing to ship, nothing to pay: an empty cart has no shipping estimate.
+  const auto options = cart.lines.empty() ? std::vector<ShippingOption>{}
+                                          : deps_.rules.OptionsFor(country, subtotal, weight);
   if (method) {
     auto chosen = std::find_if(options.begin(), options.end(), [&](const ShippingOption& o) { return o.id == *method; });
     if (chosen == options.end()) {
@@ -106,7 +108,7 @@ Result<Cart> CartServiceImpl::Price(const StoredCart& stored, std::string_view c
     }
   }
   if (!cart.shipping && !options.empty()) cart.shipping = options.front();
-  if (!cart.shipping && strict) {
+  if (!cart.shipping && strict && !cart.lines.empty()) {
     return Error::InvalidInput("no shipping to this country",
                                {{"shipping_address.country", fmt::format("the shop does not ship to {}", country)}});
   }

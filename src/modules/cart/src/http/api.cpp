@@ -87,7 +87,17 @@ void RegisterApi(http::Router& router, const HttpEnv& env) {
   });
 
   router.Get("/api/v1/me/cart", Require(Access::kCustomer, [&env](http::Request& request) {
-    return CartResponse(env.service.CartOfCustomer(*CallerOf(request).customer_id), request);
+    const std::string customer = *CallerOf(request).customer_id;
+    // A browser that shopped as a guest before signing in still carries the
+    // guest cart's cookie: merge it now and forget the cookie.
+    if (auto guest = request.Cookie(kCartCookie)) {
+      auto merged = CartResponse(env.service.BindToCustomer(*guest, customer), request);
+      http::SetCookie gone{.name = std::string(kCartCookie), .value = ""};
+      gone.max_age = std::chrono::seconds(0);
+      merged.AddCookie(gone);
+      return merged;
+    }
+    return CartResponse(env.service.CartOfCustomer(customer), request);
   }));
 
   router.Get("/api/v1/shipping-methods", [&env](http::Request& request) {

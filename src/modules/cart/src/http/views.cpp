@@ -27,6 +27,7 @@ json::object CartJson(const Cart& c) {
                                  {"image_url", line.image_url},
                                  {"quantity", line.quantity},
                                  {"available", line.available},
+                                 {"in_stock", line.available >= line.quantity},
                                  {"unit_price", ToJson(line.unit_price)},
                                  {"line_total", ToJson(line.line_total)}});
     items += line.quantity;
