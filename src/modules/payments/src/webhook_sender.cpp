@@ -28,6 +28,8 @@ PostResult Post(const std::string& url, const std::string& signature, const std:
   headers = curl_slist_append(headers, "Content-Type: application/json");
   const std::string signature_header = "Shop-Signature: " + signature;
   headers = curl_slist_append(headers, signature_header.c_str());
+  // A multithreaded process must not let libcurl use signals for its timeouts.
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_URL, url.c_str());
   curl_easy_setopt(curl, CURLOPT_HTTPHEADER, headers);
   curl_easy_setopt(curl, CURLOPT_POST, 1L);
@@ -53,6 +55,10 @@ PostResult Post(const std::string& url, const std::string& signature, const std:
 
 WebhookSender::WebhookSender(platform::db::Db& db, const platform::Clock& clock, WebhookSenderOptions options)
     : db_(db), clock_(clock), options_(std::move(options)) {
+  // curl_easy_init would otherwise initialise libcurl lazily, which is not
+  // thread-safe; once here, before the sender thread exists.
+  static const bool curl_ready = curl_global_init(CURL_GLOBAL_DEFAULT) == CURLE_OK;
+  (void)curl_ready;
   task_ = std::make_unique<platform::PeriodicTask>("payments", "webhook delivery", options_.poll,
                                                    [this] { SendDue(); });
 }
