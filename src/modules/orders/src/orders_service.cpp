@@ -202,9 +202,14 @@ Result<Order> OrdersServiceImpl::Refund(std::string_view order_id, const Money& 
   if (amount.amount > refundable) {
     return Error::Unprocessable(fmt::format("at most {} can still be refunded", refundable));
   }
+  // Noted first: the provider may settle the refund (and its event land in
+  // the timeline) before CreateRefund returns.
+  Note(order.id, fmt::format("Refund of {} requested: {}", amount.amount, reason), actor);
   auto refund = deps_.payments.CreateRefund(order.payment_id, amount, reason, actor);
-  if (!refund) return refund.error();
-  Note(order.id, fmt::format("Refund {} of {} requested: {}", refund->id, amount.amount, reason), actor);
+  if (!refund) {
+    Note(order.id, fmt::format("Refund of {} refused: {}", amount.amount, refund.error().detail), actor);
+    return refund.error();
+  }
   if (restock && amount.amount == refundable) {
     for (const OrderLine& line : order.lines) {
       // Restock is capped per order line by inventory, so a repeated full
