@@ -67,6 +67,22 @@ class CrashTest(ProblemAssertions):
             time.sleep(0.05)
         self.fail("the armed crash point was never reached:\n" + self.server.output())
 
+    def pay_through_a_crash(self, point):
+        """Buys 2 of a new 5-unit SKU with `point` armed, waits for the crash,
+        restarts unarmed and waits for PAID; returns (sku, order)."""
+        # Armed first: the embedded key-value store (carts) does not outlive a restart.
+        self.restart(point)
+        sku = shop.new_product(5)
+        order = shop.checkout(shop.new_cart([(sku, 2)])).json()
+        try:
+            shop.confirm(order)
+        except OSError:
+            pass  # the server may die before it answers
+        self.wait_dead()
+        self.restart()
+        self.assertEqual(shop.wait_status(order, {"PAID"}, timeout=30), "PAID")
+        return sku, order
+
     def assertConverged(self, sku, on_hand):
         level = shop.level(sku)
         self.assertEqual(level["on_hand"], on_hand)
@@ -113,36 +129,14 @@ class CrashTest(ProblemAssertions):
         self.assertConverged(sku, 3)
 
     def test_after_the_providers_capture_the_retry_does_not_charge_twice(self):
-        # Armed first: the embedded key-value store (carts) does not outlive a restart.
-        self.restart("payments.after_provider_capture")
-        sku = shop.new_product(5)
-        cart_id = shop.new_cart([(sku, 2)])
-        order = shop.checkout(cart_id).json()
-        try:
-            shop.confirm(order)
-        except OSError:
-            pass  # the server may die before it answers
-        self.wait_dead()
-        self.restart()
-        self.assertEqual(shop.wait_status(order, {"PAID"}, timeout=30), "PAID")
+        sku, order = self.pay_through_a_crash("payments.after_provider_capture")
         payment = order["payment"]["id"]
         self.assertEqual(query(self.server, f"SELECT COUNT(*) FROM payments_gateway_operations"
                                             f" WHERE payment_id = '{payment}' AND kind = 'capture'"), 1)
         self.assertConverged(sku, 3)
 
     def test_in_the_relay_after_delivery_the_redelivery_changes_nothing(self):
-        # Armed first: the embedded key-value store (carts) does not outlive a restart.
-        self.restart("events.after_delivery:payments.payment_succeeded.v1")
-        sku = shop.new_product(5)
-        cart_id = shop.new_cart([(sku, 2)])
-        order = shop.checkout(cart_id).json()
-        try:
-            shop.confirm(order)
-        except OSError:
-            pass  # the server may die before it answers
-        self.wait_dead()
-        self.restart()
-        self.assertEqual(shop.wait_status(order, {"PAID"}, timeout=30), "PAID")
+        sku, order = self.pay_through_a_crash("events.after_delivery:payments.payment_succeeded.v1")
         # Let the relay deliver the event again, then count the effects.
         time.sleep(1.5)
         self.assertEqual(query(self.server, f"SELECT COUNT(*) FROM orders_timeline WHERE order_id = '{order['id']}'"
