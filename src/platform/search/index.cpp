@@ -203,6 +203,9 @@ struct Index::State {
 
   std::mutex listener_mutex;
   std::function<void(std::int64_t)> swap_listener;
+  // Held for the whole of a listener call, so replacing the listener waits
+  // for a call in flight (its owner may be about to destroy what it uses).
+  std::mutex listener_call_mutex;
 
   std::mutex stop_mutex;
   std::condition_variable stop_cv;
@@ -257,6 +260,7 @@ struct Index::State {
 
   void NotifySwap(std::int64_t built_from) {
     std::function<void(std::int64_t)> listener;
+    std::lock_guard calling(listener_call_mutex);
     {
       std::lock_guard lock(listener_mutex);
       listener = swap_listener;
@@ -434,6 +438,7 @@ std::uint64_t Index::generation() const {
 }
 
 void Index::SetSwapListener(std::function<void(std::int64_t)> listener) {
+  std::lock_guard calling(state_->listener_call_mutex);
   std::lock_guard lock(state_->listener_mutex);
   state_->swap_listener = std::move(listener);
 }

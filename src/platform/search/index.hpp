@@ -145,7 +145,9 @@ class Index {
 
   /// Called after this Index switched to a generation built by Rebuild or by
   /// another process, with that build's start time (ms since the epoch), on
-  /// the thread that switched. Set it before writes begin.
+  /// the thread that switched. Set it before writes begin. Replacing it
+  /// (nullptr to remove it) waits for a call in flight to return, so its
+  /// owner may destroy what the old listener used right after.
   void SetSwapListener(std::function<void(std::int64_t built_from_ms)> listener);
 
  private:
