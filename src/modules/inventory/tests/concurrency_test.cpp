@@ -11,53 +11,21 @@
 #include <thread>
 
 #include "inventory_fixture.hpp"
+#include "support/concurrency.hpp"
 
 using shop::ErrorCode;
 using shop::inventory::ReservationLine;
 using shop::inventory::Sku;
 using namespace shop::inventory::testing;
 
+using shop::testing::Failures;
+using shop::testing::RunTogether;
+
 namespace {
 
 constexpr int kThreads = 64;
 // Enough connections that PostgreSQL really runs transactions side by side.
 constexpr std::size_t kPoolSize = 16;
-
-/// The first exception a worker thread saw (doctest's macros are not for
-/// other threads).
-class Failures {
- public:
-  void Add(const std::exception& e) {
-    std::lock_guard lock(mutex_);
-    if (first_.empty()) first_ = e.what();
-    ++count_;
-  }
-  int count() const { return count_; }
-  const std::string& first() const { return first_; }
-
- private:
-  std::mutex mutex_;
-  std::string first_;
-  int count_ = 0;
-};
-
-/// Runs `body(i)` on kThreads threads released at once.
-template <class F>
-void RunTogether(F body) {
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (!go) std::this_thread::yield();
-      body(i);
-    });
-  }
-  while (ready < kThreads) std::this_thread::yield();
-  go = true;
-  for (auto& t : threads) t.join();
-}
 
 }  // namespace
 
@@ -69,7 +37,7 @@ TEST_CASE("64 buyers on the last 5 units: exactly 5 reserve, 59 are out of stock
     std::atomic<int> ok{0}, out_of_stock{0}, other{0};
     Failures thrown;
     const std::int64_t expires = f.clock.NowMs() + 60'000;
-    RunTogether([&](int i) {
+    RunTogether(kThreads, [&](int i) {
       try {
         auto r = s.Reserve("order-" + std::to_string(i), {ReservationLine{Sku{"LAST-1"}, 1}}, expires);
         if (r) {
@@ -119,7 +87,7 @@ TEST_CASE("64 buyers with mixed quantities over 3 SKUs in varying line orders ne
     std::vector<int> outcome(kThreads, -1);  // 1 ok, 0 out of stock, 2 other, 3 thrown
     Failures thrown;
     const std::int64_t expires = f.clock.NowMs() + 60'000;
-    RunTogether([&](int i) {
+    RunTogether(kThreads, [&](int i) {
       try {
         auto r = s.Reserve("mix-" + std::to_string(i), orders[i], expires);
         outcome[i] = r ? 1 : (r.error().code == ErrorCode::kOutOfStock ? 0 : 2);

@@ -8,48 +8,19 @@
 #include <thread>
 
 #include "payments_fixture.hpp"
+#include "support/concurrency.hpp"
 
 using shop::ErrorCode;
 using namespace shop::payments;
 using namespace shop::payments::testing;
 
+using shop::testing::Failures;
+using shop::testing::RunTogether;
+
 namespace {
 
 constexpr int kThreads = 16;
 constexpr std::size_t kPoolSize = 16;
-
-class Failures {
- public:
-  void Add(const std::string& what) {
-    std::lock_guard lock(mutex_);
-    if (first_.empty()) first_ = what;
-    ++count_;
-  }
-  int count() const { return count_; }
-  const std::string& first() const { return first_; }
-
- private:
-  std::mutex mutex_;
-  std::string first_;
-  int count_ = 0;
-};
-
-template <class F>
-void RunTogether(F body) {
-  std::atomic<int> ready{0};
-  std::atomic<bool> go{false};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kThreads; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (!go) std::this_thread::yield();
-      body(i);
-    });
-  }
-  while (ready < kThreads) std::this_thread::yield();
-  go = true;
-  for (auto& t : threads) t.join();
-}
 
 }  // namespace
 
@@ -59,7 +30,7 @@ TEST_CASE("payments: 16 concurrent captures of one intent: one provider charge, 
     PaymentIntent intent = f.Authorized(4200);
     std::atomic<int> succeeded{0};
     Failures failures;
-    RunTogether([&](int) {
+    RunTogether(kThreads, [&](int) {
       try {
         auto r = f.service().Capture(intent.id);
         if (r && r->status == PaymentStatus::kSucceeded) {
@@ -87,7 +58,7 @@ TEST_CASE("payments: 16 concurrent partial refunds of 700 on 5000 captured: exac
     PaymentIntent paid = f.Captured(5000);
     std::atomic<int> ok{0}, refused{0};
     Failures failures;
-    RunTogether([&](int i) {
+    RunTogether(kThreads, [&](int i) {
       try {
         auto r = f.service().CreateRefund(paid.id, Eur(700), "partial " + std::to_string(i), "staff");
         if (r && r->status == RefundStatus::kSucceeded) {
