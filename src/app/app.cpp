@@ -78,6 +78,7 @@ App::App(platform::config::Config config)
       platform::events::RelayOptions{
           .poll_interval = std::chrono::milliseconds(config_.events.poll_interval_ms),
           .batch_size = config_.events.batch_size,
+          .workers = config_.events.relay_workers,
           .lease = std::chrono::milliseconds(config_.events.lease_ms),
           .max_attempts = config_.events.max_attempts,
           .backoff_base = std::chrono::milliseconds(config_.events.backoff_base_ms),

@@ -250,8 +250,12 @@ std::vector<KeySpec> BuildSchema() {
                                                    "Run the outbox relay in this process."),
       In<&C::events, &EventsConfig::poll_interval_ms>(
           "events.poll_interval_ms", "How often an idle relay looks for new events.", Positive()),
-      In<&C::events, &EventsConfig::batch_size>("events.batch_size", "Events the relay claims per batch.",
+      In<&C::events, &EventsConfig::batch_size>("events.batch_size", "Events a relay worker claims per batch.",
                                                 Positive()),
+      In<&C::events, &EventsConfig::relay_workers>(
+          "events.relay_workers",
+          "Relay threads claiming and delivering side by side (events of one aggregate stay in order).",
+          Positive()),
       In<&C::events, &EventsConfig::lease_ms>(
           "events.lease_ms", "How long a claimed batch stays with one instance.", Positive()),
       In<&C::events, &EventsConfig::max_attempts>(

@@ -5,6 +5,7 @@
 #include <soci/sqlite3/soci-sqlite3.h>
 
 #include <filesystem>
+#include <mutex>
 #include <string>
 
 #include "platform/db/errors.hpp"
@@ -17,6 +18,15 @@ constexpr const char* kSqliteSynchronousNormal = "PRAGMA synchronous=NORMAL";
 constexpr const char* kSqliteForeignKeysOn = "PRAGMA foreign_keys=ON";
 
 void IgnoreNotice(void*, const char*) {}
+
+// SQLite's allocation statistics take one process-wide mutex on every
+// malloc; under several threads preparing statements that mutex was the
+// hottest lock in the process. Must run before SQLite initialises, i.e.
+// before the first connection; later calls are refused and harmless.
+void DisableSqliteMemoryStatistics() {
+  static std::once_flag once;
+  std::call_once(once, [] { sqlite_api::sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0); });
+}
 
 void ConfigureSqlite(soci::session& session, std::chrono::milliseconds busy_timeout) {
   auto* backend = static_cast<soci::sqlite3_session_backend*>(session.get_backend());
@@ -67,6 +77,7 @@ std::unique_ptr<soci::session> ConnectionPool::Connect() const {
   try {
     std::unique_ptr<soci::session> session;
     if (target_.dialect == Dialect::kSqlite) {
+      DisableSqliteMemoryStatistics();
       session = std::make_unique<soci::session>(soci::sqlite3, target_.connect_string);
       ConfigureSqlite(*session, options_.busy_timeout);
     } else {

@@ -55,6 +55,10 @@ void Db::RunTransaction(const std::function<bool(Tx&)>& body) {
     std::vector<std::function<void()>> after_commit;
     bool committed = false;
     {
+      // Taken before the lease, so writers waiting for their turn do not
+      // hold connections that readers could use.
+      std::unique_lock<std::mutex> writer;
+      if (dialect() == Dialect::kSqlite) writer = std::unique_lock(sqlite_writer_);
       ConnectionPool::Lease lease = pool_.Acquire();
       soci::session& session = lease.session();
       Tx tx(session, dialect());

@@ -27,6 +27,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <type_traits>
@@ -140,7 +141,7 @@ class Db {
   /// found dead at BEGIN is replaced transparently: `fn` must not have effects
   /// outside the transaction other than through Tx::AfterCommit. Not
   /// reentrant: calling InTransaction inside `fn` would take a second
-  /// connection and, on SQLite, wait for the first one's lock.
+  /// connection and, on SQLite, deadlock on the process's writer mutex.
   template <class F>
   auto InTransaction(F&& fn) -> std::invoke_result_t<F&, Tx&> {
     using R = std::invoke_result_t<F&, Tx&>;
@@ -187,6 +188,11 @@ class Db {
 
   DbOptions options_;
   ConnectionPool pool_;
+  // SQLite has one writer at a time. Writers of this process queue here
+  // instead of in SQLite's busy handler, which sleeps in steps of up to
+  // 100 ms and so turns a few concurrent writers into long stalls.
+  // Other processes (a CLI command) still meet busy_timeout.
+  std::mutex sqlite_writer_;
 };
 
 }  // namespace shop::platform::db

@@ -36,26 +36,30 @@ Relay::Relay(db::Db& db, const Bus& bus, const Clock& clock, RelayOptions option
   if (options_.relay_id.empty()) options_.relay_id = RandomRelayId();
   options_.batch_size = std::max(1, options_.batch_size);
   options_.max_attempts = std::max(1, options_.max_attempts);
+  options_.workers = std::max(1, options_.workers);
 }
 
 Relay::~Relay() { Stop(); }
 
 void Relay::Start() {
   std::lock_guard lock(mutex_);
-  if (thread_.joinable()) return;
+  if (!workers_.empty()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { Loop(); });
+  // Whatever was committed before the start is claimed at once.
+  notified_ = true;
+  for (int i = 0; i < options_.workers; ++i) workers_.emplace_back([this] { Loop(); });
 }
 
 void Relay::Stop() {
+  std::vector<std::thread> workers;
   {
     std::lock_guard lock(mutex_);
-    if (!thread_.joinable()) return;
+    if (workers_.empty()) return;
     stopping_ = true;
+    workers.swap(workers_);
   }
   wake_.notify_all();
-  thread_.join();
-  thread_ = std::thread();
+  for (std::thread& t : workers) t.join();
 }
 
 void Relay::Notify() {
@@ -63,7 +67,9 @@ void Relay::Notify() {
     std::lock_guard lock(mutex_);
     notified_ = true;
   }
-  wake_.notify_all();
+  // One worker is enough for one commit's events; waking all would make
+  // the rest run empty claims (each a write transaction).
+  wake_.notify_one();
 }
 
 void Relay::Loop() {
@@ -83,6 +89,8 @@ void Relay::Loop() {
     if (stopping_) return;
     // A full batch means more is probably due: go again without waiting.
     if (claimed >= options_.batch_size && !failed) continue;
+    // A Notify while this worker was busy is taken here, so no commit's
+    // events wait for the poll interval.
     wake_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || notified_; });
     notified_ = false;
     if (stopping_) return;

@@ -4,6 +4,12 @@
 /// exponentially with jitter and end in events_dead_letters after
 /// max_attempts.
 ///
+/// Several worker threads claim and deliver side by side (a claim only
+/// ever takes the oldest pending event of each aggregate, so two workers
+/// never hold events of one aggregate). A commit's Notify wakes one idle
+/// worker, so an event published by a handler is picked up while the
+/// batch that caused it is still being delivered.
+///
 /// Guarantees: at-least-once delivery per subscriber; per aggregate, one
 /// event in flight and delivery in sequence order (a later event waits while
 /// an earlier one is leased, backing off, or pending); no event skipped
@@ -19,6 +25,7 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include "platform/clock/clock.hpp"
 #include "platform/db/db.hpp"
@@ -29,8 +36,12 @@ namespace shop::platform::events {
 struct RelayOptions {
   /// Idle wait between claims when nothing notified the relay.
   std::chrono::milliseconds poll_interval{500};
-  /// Rows claimed per cycle.
+  /// Rows claimed per cycle (per worker).
   int batch_size = 100;
+  /// Threads claiming and delivering concurrently. More than one lets slow
+  /// handlers (a provider call, an index update) overlap and keeps a chain
+  /// of events (authorized → captured → paid) from queueing behind a batch.
+  int workers = 1;
   /// How long a claim stays exclusive; longer than the slowest batch.
   std::chrono::milliseconds lease{30'000};
   /// Failed deliveries before an event is dead-lettered.
@@ -44,6 +55,7 @@ struct RelayOptions {
 };
 
 /// Thread-safe: Notify from any thread; Start/Stop from the owning thread.
+/// Handlers may run on several threads at once (for different aggregates).
 /// RunOnce may also run on a caller's thread (tests, a one-shot CLI command),
 /// even while the relay's own thread runs: leases keep the batches apart.
 class Relay {
@@ -56,13 +68,14 @@ class Relay {
   Relay(const Relay&) = delete;
   Relay& operator=(const Relay&) = delete;
 
-  /// Starts the delivery thread. No effect when already running.
+  /// Starts the worker threads. No effect when already running.
   void Start();
-  /// Lets the current batch finish (deliver and record outcomes), then joins
-  /// the thread. Must not be called from a handler.
+  /// Lets the current batches finish (deliver and record outcomes), then
+  /// joins the workers. Must not be called from a handler.
   void Stop();
-  /// Wakes the thread to claim now instead of after poll_interval. Cheap;
-  /// the outbox calls it after each commit that appended events.
+  /// Wakes one idle worker to claim now instead of after poll_interval (or
+  /// makes the next worker that finishes claim again at once). Cheap; the
+  /// outbox calls it after each commit that appended events.
   void Notify();
 
   /// One claim → deliver → record cycle; returns how many events it claimed
@@ -86,7 +99,7 @@ class Relay {
   std::condition_variable wake_;
   bool notified_ = false;
   bool stopping_ = false;
-  std::thread thread_;
+  std::vector<std::thread> workers_;
 };
 
 }  // namespace shop::platform::events
