@@ -30,10 +30,20 @@ void PeriodicTask::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void PeriodicTask::Wake() {
+  {
+    std::lock_guard lock(mutex_);
+    woken_ = true;
+  }
+  wake_.notify_all();
+}
+
 void PeriodicTask::Loop() {
   auto logger = log::Get(log_module_);
   std::unique_lock lock(mutex_);
   while (!stopping_) {
+    // A Wake during the pass below is kept and ends the next wait at once.
+    woken_ = false;
     lock.unlock();
     try {
       pass_();
@@ -41,7 +51,7 @@ void PeriodicTask::Loop() {
       logger->warn("{} failed: {}", name_, e.what());
     }
     lock.lock();
-    wake_.wait_for(lock, interval_, [this] { return stopping_; });
+    wake_.wait_for(lock, interval_, [this] { return stopping_ || woken_; });
   }
 }
 

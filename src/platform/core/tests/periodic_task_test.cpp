@@ -53,3 +53,23 @@ TEST_CASE("Stop does not wait out a long interval") {
   CHECK(std::chrono::steady_clock::now() - started < 1s);
   CHECK(passes == 1);
 }
+
+TEST_CASE("Wake runs the next pass without waiting out the interval, also when it came during a pass") {
+  std::atomic<int> passes{0};
+  std::atomic<bool> hold_first{true};
+  PeriodicTask task("test", "woken", 1h, [&] {
+    ++passes;
+    while (hold_first) std::this_thread::sleep_for(1ms);
+  });
+  task.Wake();  // not running: no effect, and no pass
+  task.Start();
+  CHECK(Eventually([&] { return passes == 1; }));
+  task.Wake();  // arrives while the first pass is still running
+  hold_first = false;
+  CHECK(Eventually([&] { return passes == 2; }));
+  task.Wake();  // idle now
+  CHECK(Eventually([&] { return passes == 3; }));
+  std::this_thread::sleep_for(30ms);
+  CHECK(passes == 3);  // a wake is one pass, not a loop
+  task.Stop();
+}
