@@ -21,6 +21,7 @@ constexpr const char* kBeginAttempt =
 constexpr const char* kRecordAttempt =
     "INSERT INTO payments_attempts (attempt_key, payment_id, outcome, decline_code, created_at_ms)"
     " VALUES (:k, :p, :o, :d, :now) ON CONFLICT (attempt_key) DO NOTHING";
+constexpr const char* kAttemptRecorded = "SELECT COUNT(*) FROM payments_attempts WHERE attempt_key = :k";
 constexpr const char* kAdvance =
     "UPDATE payments_intents SET status = :s, status_rank = :r, updated_at_ms = :now"
     " WHERE id = :id AND status_rank < :r2 RETURNING " SHOP_INTENT_COLUMNS;
@@ -143,6 +144,12 @@ bool IntentRepository::RecordAttempt(soci::session& sql, const std::string& atte
                         soci::use(outcome), soci::use(decline_code), soci::use(now));
   st.execute(true);
   return st.get_affected_rows() > 0;
+}
+
+bool IntentRepository::AttemptRecorded(soci::session& sql, const std::string& attempt_key) {
+  long long n = 0;
+  sql << kAttemptRecorded, soci::use(attempt_key), soci::into(n);
+  return n > 0;
 }
 
 std::optional<IntentRow> IntentRepository::Advance(soci::session& sql, const std::string& id, const std::string& status,

@@ -51,6 +51,8 @@ class IntentRepository {
   /// Records an attempt's outcome once; false when it was already recorded.
   static bool RecordAttempt(soci::session& sql, const std::string& attempt_key, const std::string& payment_id,
                             const std::string& outcome, const std::string& decline_code, std::int64_t now_ms);
+  /// Whether an attempt's outcome is already recorded (read-only).
+  static bool AttemptRecorded(soci::session& sql, const std::string& attempt_key);
 
   /// Moves the intent to `status` if that is forward of where it is; the row
   /// after, or nullopt when it was already at or beyond that rank.

@@ -83,6 +83,7 @@ void MockGateway::QueueWebhook(platform::db::Tx& tx, ProviderEvent event, std::i
   event.id = "evt_" + ids_.NewId();
   event.created_s = (now + delay_ms) / 1000;
   WebhookQueue::Enqueue(tx.sql(), event.id, SerializeProviderEvent(event), now + delay_ms, now);
+  if (options_.webhook_queued && delay_ms == 0) tx.AfterCommit(options_.webhook_queued);
 }
 
 Result<AuthorizeResult> MockGateway::Authorize(const AuthorizeRequest& request, std::chrono::milliseconds timeout) {

@@ -37,6 +37,8 @@ struct MockGatewayOptions {
   std::chrono::milliseconds latency{0};       ///< added to every call
   int failure_rate_percent = 0;               ///< calls failing as unavailable, performing nothing
   std::chrono::milliseconds action_delay{1000};  ///< REQUIRES_ACTION → authorised webhook after this
+  /// Called after a commit that queued a webhook (wakes the sender).
+  std::function<void()> webhook_queued;
 };
 
 class MockGateway final : public PaymentProvider {

@@ -33,7 +33,10 @@ struct PaymentsModule::Impl {
         gateway(deps.db, deps.clock, deps.ids,
                 MockGatewayOptions{.latency = milliseconds(deps.config.payments.mock.latency_ms),
                                    .failure_rate_percent = static_cast<int>(deps.config.payments.mock.failure_rate),
-                                   .action_delay = milliseconds(deps.config.payments.mock.action_delay_ms)}),
+                                   .action_delay = milliseconds(deps.config.payments.mock.action_delay_ms),
+                                   // The sender is constructed below; the gateway calls this only once
+                                   // requests flow, long after.
+                                   .webhook_queued = [this] { sender.Wake(); }}),
         guard(gateway, deps.clock,
               ProviderGuardOptions{
                   .timeout = milliseconds(deps.config.payments.provider_timeout_ms),

@@ -335,7 +335,35 @@ std::vector<Refund> PaymentsServiceImpl::Refunds(std::string_view payment_id) {
   });
 }
 
+bool PaymentsServiceImpl::NothingToApply(const ProviderEvent& event) {
+  return deps_.db.WithSession([&](soci::session& sql) {
+    auto intent = IntentRepository::Find(sql, event.payment_id);
+    if (!intent) return true;
+    const bool settled = intent->status == "SUCCEEDED" || intent->status == "CANCELED";
+    switch (event.type) {
+      case ProviderEventType::kAuthorized:
+      case ProviderEventType::kRequiresAction:
+      case ProviderEventType::kPaymentFailed:
+        return IntentRepository::AttemptRecorded(sql, event.attempt_key);
+      case ProviderEventType::kSucceeded:
+      case ProviderEventType::kCanceled:
+        return settled;
+      case ProviderEventType::kRefundSucceeded:
+      case ProviderEventType::kRefundFailed: {
+        auto refund = RefundRepository::Find(sql, event.refund_id);
+        return !refund || refund->status != "PENDING";
+      }
+    }
+    return false;
+  });
+}
+
 bool PaymentsServiceImpl::ApplyWebhook(const ProviderEvent& event) {
+  // Every write transaction on SQLite waits for the single writer; most
+  // webhooks repeat what the synchronous answer already recorded, so they
+  // are told apart by a read first. The transaction below re-checks all of
+  // it, so a webhook racing another change is still applied exactly once.
+  if (NothingToApply(event)) return false;
   return deps_.db.InTransaction([&](db::Tx& tx) {
     if (!platform::events::Inbox::TryRecord(tx, kWebhookConsumer, event.id, deps_.clock.NowMs())) return false;
     auto intent = IntentRepository::Find(tx.sql(), event.payment_id);

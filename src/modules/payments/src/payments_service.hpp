@@ -52,10 +52,14 @@ class PaymentsServiceImpl final : public PaymentsService {
 
   /// Applies one verified provider webhook, deduplicated on its id in the
   /// same transaction as its effect. True when it changed something; false
-  /// for a repeat, a stale (out-of-order) message or an unknown intent.
+  /// for a repeat, a stale (out-of-order) message or an unknown intent. A
+  /// webhook that plainly has nothing to add (the synchronous answer came
+  /// first, as it usually does) is told by a read and writes nothing.
   bool ApplyWebhook(const ProviderEvent& event);
 
  private:
+  /// Read-only: true when applying `event` could not change anything.
+  bool NothingToApply(const ProviderEvent& event);
   PaymentIntent ToIntent(const IntentRow& row) const;
   Refund ToRefund(const RefundRow& row, const std::string& order_id) const;
   // The outcome of one authorisation attempt, applied once per attempt key
