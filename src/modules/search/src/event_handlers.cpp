@@ -24,9 +24,17 @@ void RegisterIndexHandlers(platform::events::Bus& bus, platform::db::Db& db, std
       [indexer](platform::db::Tx&, const catalog::events::ProductChanged& e, const platform::events::Envelope&) {
         Require(indexer).SyncProduct(e.product_id);
       });
-  bus.OnTransactional<inventory::events::StockChanged>(
+  // The index knows of stock only whether anything is available, which
+  // changes exactly when a SKU runs out or comes back; every other stock
+  // move (several per order) leaves the documents as they are.
+  bus.OnTransactional<inventory::events::OutOfStock>(
       db, kStockConsumer,
-      [indexer](platform::db::Tx&, const inventory::events::StockChanged& e, const platform::events::Envelope&) {
+      [indexer](platform::db::Tx&, const inventory::events::OutOfStock& e, const platform::events::Envelope&) {
+        Require(indexer).SyncSku(e.sku);
+      });
+  bus.OnTransactional<inventory::events::BackInStock>(
+      db, kStockConsumer,
+      [indexer](platform::db::Tx&, const inventory::events::BackInStock& e, const platform::events::Envelope&) {
         Require(indexer).SyncSku(e.sku);
       });
 }

@@ -1,6 +1,6 @@
 #pragma once
 // Subscriptions that keep the index current on this instance: each event
-// names a product (or a SKU) to sync. Recorded in the platform inbox, so a
+// names a product (or a SKU that ran out or came back) to sync. Recorded in the platform inbox, so a
 // redelivered event is skipped; the sync itself is idempotent anyway, which
 // covers the gap between the index write and the inbox commit.
 
