@@ -74,6 +74,7 @@ class FakeInventory final : public inventory::InventoryService {
   }
   Result<void> Release(std::string_view, std::string_view) override { return Unused(); }
   Result<void> Commit(std::string_view) override { return Unused(); }
+  Result<void> Commit(shop::platform::db::Tx&, std::string_view) override { return Unused(); }
   Result<inventory::StockLevel> Restock(const inventory::Sku&, std::int64_t, std::string_view, std::string_view,
                                         std::string_view) override {
     return Unused();

@@ -306,16 +306,19 @@ Result<void> InventoryServiceImpl::Release(std::string_view order_id, std::strin
 
 Result<void> InventoryServiceImpl::Commit(std::string_view order_id) {
   if (auto bad = CheckOrderId(order_id)) return *bad;
+  return deps_.db.InTransaction([&](db::Tx& tx) { return Commit(tx, order_id); });
+}
+
+Result<void> InventoryServiceImpl::Commit(db::Tx& tx, std::string_view order_id) {
+  if (auto bad = CheckOrderId(order_id)) return *bad;
   const std::string order(order_id);
-  return deps_.db.InTransaction([&](db::Tx& tx) -> Result<void> {
-    if (Finish(tx, order, "committed", MovementKind::kCommit, "order " + order + " sold", std::nullopt)) return {};
-    auto status = ReservationRepository::Status(tx.sql(), order);
-    if (!status) return Error::NotFound("order " + order + " holds no reservation");
-    if (*status != "committed") {
-      return Error::Conflict(fmt::format("the reservation of order {} is already {}", order, *status));
-    }
-    return {};
-  });
+  if (Finish(tx, order, "committed", MovementKind::kCommit, "order " + order + " sold", std::nullopt)) return {};
+  auto status = ReservationRepository::Status(tx.sql(), order);
+  if (!status) return Error::NotFound("order " + order + " holds no reservation");
+  if (*status != "committed") {
+    return Error::Conflict(fmt::format("the reservation of order {} is already {}", order, *status));
+  }
+  return {};
 }
 
 Result<StockLevel> InventoryServiceImpl::Restock(const Sku& sku, std::int64_t quantity, std::string_view order_id,

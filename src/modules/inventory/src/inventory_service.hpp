@@ -40,6 +40,7 @@ class InventoryServiceImpl final : public InventoryService {
                        std::int64_t expires_at_ms) override;
   Result<void> Release(std::string_view order_id, std::string_view reason) override;
   Result<void> Commit(std::string_view order_id) override;
+  Result<void> Commit(platform::db::Tx& tx, std::string_view order_id) override;
   Result<StockLevel> Restock(const Sku& sku, std::int64_t quantity, std::string_view order_id,
                              std::string_view reason, std::string_view actor) override;
   Result<ReservationStatus> GetReservation(std::string_view order_id) override;

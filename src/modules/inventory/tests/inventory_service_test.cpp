@@ -1,6 +1,7 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <stdexcept>
 #include <thread>
 
 #include "inventory_fixture.hpp"
@@ -308,6 +309,36 @@ TEST_CASE("release, commit and restock: semantics, idempotency and conflicts") {
                                              MovementKind::kRestock, MovementKind::kRestock});
     CHECK(ledger->items.front().actor == "user-9");
     CHECK(ledger->items.front().order_id.empty());
+    CHECK(f.InvariantViolations() == 0);
+  });
+}
+
+TEST_CASE("commit inside the caller's transaction: rolled back with it, kept with it") {
+  shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
+    InventoryFixture f(database);
+    auto& s = f.service();
+    f.Stock("T-1", 5);
+    REQUIRE(s.Reserve("o-tx", Lines({{"T-1", 2}}), Later(f)).has_value());
+    const auto rows_before = f.LedgerRows("T-1");
+    // The caller's own work fails after the commit: the sale is undone too.
+    CHECK_THROWS(f.db().InTransaction([&](shop::platform::db::Tx& tx) {
+      REQUIRE(s.Commit(tx, "o-tx").has_value());
+      throw std::runtime_error("the caller's update failed");
+    }));
+    CHECK(s.GetReservation("o-tx").value() == ReservationStatus::kActive);
+    CHECK(s.Get(Sku{"T-1"})->reserved == 2);
+    CHECK(f.LedgerRows("T-1") == rows_before);
+
+    f.db().InTransaction([&](shop::platform::db::Tx& tx) { REQUIRE(s.Commit(tx, "o-tx").has_value()); });
+    CHECK(s.GetReservation("o-tx").value() == ReservationStatus::kCommitted);
+    CHECK(s.Get(Sku{"T-1"})->on_hand == 3);
+    CHECK(s.Get(Sku{"T-1"})->reserved == 0);
+    f.db().InTransaction([&](shop::platform::db::Tx& tx) {
+      CHECK(s.Commit(tx, "o-tx").has_value());  // idempotent
+      CHECK(s.Commit(tx, "o-none").error().code == ErrorCode::kNotFound);
+      CHECK(s.Commit(tx, "not an id!").error().code == ErrorCode::kInvalidInput);
+    });
+    CHECK(s.Get(Sku{"T-1"})->on_hand == 3);
     CHECK(f.InvariantViolations() == 0);
   });
 }

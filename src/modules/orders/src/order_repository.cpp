@@ -86,9 +86,9 @@ std::string InList(const std::vector<std::string>& names) {
 }  // namespace
 
 std::int64_t OrderRepository::NextNumber(soci::session& sql) {
-  sql << "UPDATE orders_counters SET value = value + 1 WHERE name = 'order_number'";
   long long value = 0;
-  sql << "SELECT value FROM orders_counters WHERE name = 'order_number'", soci::into(value);
+  sql << "UPDATE orders_counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
+      soci::into(value);
   if (!sql.got_data()) throw std::runtime_error("orders_counters has no order_number row");
   return value;
 }

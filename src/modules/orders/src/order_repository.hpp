@@ -28,7 +28,9 @@ struct ListPosition {
 
 class OrderRepository {
  public:
-  /// The next human order number (the counter is locked until the transaction ends).
+  /// The next human order number. Inside a transaction the counter row
+  /// stays locked until it ends; on a session in autocommit mode only for
+  /// the statement (the number is then used even if the order is not).
   static std::int64_t NextNumber(soci::session& sql);
 
   /// Inserts the order and its lines.

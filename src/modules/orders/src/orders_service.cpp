@@ -186,7 +186,13 @@ Result<Order> OrdersServiceImpl::Cancel(std::string_view order_id, const Viewer&
   const std::string actor = viewer.staff && viewer.customer_id ? *viewer.customer_id
                             : viewer.customer_id                ? "customer"
                                                                 : "guest";
-  return Move(order.id, OrderStatus::kCancelled, fmt::format("Cancelled: {}", reason), actor);
+  auto moved = Move(order.id, OrderStatus::kCancelled, fmt::format("Cancelled: {}", reason), actor);
+  if (!moved && moved.error().code == ErrorCode::kConflict) {
+    // The void above publishes payment canceled, whose reaction cancels the
+    // order too and may get there first: that is the outcome asked for.
+    if (auto now = Load(order.id); now && now->order.status == OrderStatus::kCancelled) return now->order;
+  }
+  return moved;
 }
 
 Result<Order> OrdersServiceImpl::Refund(std::string_view order_id, const Money& amount, std::string_view reason,

@@ -86,18 +86,29 @@ void OrdersServiceImpl::OnPaymentSucceeded(const payments::events::PaymentSuccee
   if (!stored) return;
   const Order& order = stored->order;
   if (AwaitsPayment(order.status)) {
-    auto committed = deps_.inventory.Commit(order.id);
-    if (!committed && committed.error().code == ErrorCode::kConflict) {
-      // The reservation ran out (or was released) before the money came:
-      // the units may be sold to someone else, so the payment goes back.
-      auto expired = Move(order.id, OrderStatus::kExpired, "Reservation expired before the payment", kSystemActor);
-      (void)expired;
-    } else if (!committed) {
-      RetryLater("commit", committed.error());
-    } else {
-      auto paid = Move(order.id, OrderStatus::kPaid,
-                       fmt::format("Paid: {} captured ({})", event.amount, event.payment_id), kSystemActor);
-      if (!paid) RetryLater("mark paid", paid.error());
+    // The sale and PAID in one transaction: no moment where the units are
+    // sold but the order still waits (or the reverse), and one write less.
+    std::optional<Error> commit_failed;
+    auto moved = deps_.db.InTransaction([&](db::Tx& tx) -> Result<Order> {
+      auto committed = deps_.inventory.Commit(tx, order.id);
+      if (!committed && committed.error().code == ErrorCode::kConflict) {
+        // The reservation ran out (or was released) before the money came:
+        // the units may be sold to someone else, so the payment goes back.
+        return MoveIn(tx, order.id, OrderStatus::kExpired, "Reservation expired before the payment", kSystemActor);
+      }
+      if (!committed) {
+        commit_failed = committed.error();
+        return committed.error();
+      }
+      return MoveIn(tx, order.id, OrderStatus::kPaid,
+                    fmt::format("Paid: {} captured ({})", event.amount, event.payment_id), kSystemActor);
+    });
+    if (commit_failed) RetryLater("commit", *commit_failed);
+    if (!moved) {
+      // Refused because the order moved meanwhile: if it still waits for
+      // the money, try again; if it ended, the branch below refunds.
+      auto again = Load(order.id);
+      if (again && AwaitsPayment(again->order.status)) RetryLater("mark paid", moved.error());
     }
   }
   auto now = Load(event.order_id);

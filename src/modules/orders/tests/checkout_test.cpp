@@ -108,7 +108,12 @@ TEST_CASE("when the order cannot be written the reservation is released again") 
     CHECK(f.Level("CUP").reserved == 0);
     CHECK(f.Level("CUP").available == 4);
     CHECK(f.Count("SELECT COUNT(*) FROM orders_orders") == 0);
-    CHECK(f.Count("SELECT COUNT(*) FROM orders_counters WHERE value = 1000") == 1);  // the number rolled back too
+    if (database.dialect() == shop::platform::db::Dialect::kSqlite) {
+      CHECK(f.Count("SELECT COUNT(*) FROM orders_counters WHERE value = 1000") == 1);  // the number rolled back too
+    } else {
+      // Drawn in its own statement (no lock held across checkouts): a gap.
+      CHECK(f.Count("SELECT COUNT(*) FROM orders_counters WHERE value = 1001") == 1);
+    }
   });
 }
 

@@ -14,6 +14,7 @@
 /// SKU); kConflict when an adjustment would take on_hand below reserved.
 
 #include "platform/core/error.hpp"
+#include "platform/db/db.hpp"
 
 #include <cstddef>
 #include <cstdint>
@@ -151,6 +152,10 @@ class InventoryService {
   /// The reserved units are sold: they leave on_hand and reserved.
   /// Idempotent; a released or expired reservation → kConflict.
   virtual Result<void> Commit(std::string_view order_id) = 0;
+  /// Commit inside the caller's transaction (`tx` on this service's
+  /// database), so the sale and the caller's own change (the order becoming
+  /// PAID) commit or roll back together. On an error it wrote nothing.
+  virtual Result<void> Commit(platform::db::Tx& tx, std::string_view order_id) = 0;
 
   /// Puts sold units back on hand (returns, refunds with restock). With an
   /// `order_id`, the order's reservation must be committed and hold `sku`,
