@@ -52,11 +52,22 @@ Result<StoredCart> CartServiceImpl::Owned(std::string_view cart_id, const Caller
   return *stored;
 }
 
+CartServiceImpl::Facts CartServiceImpl::FactsFor(const StoredCart& cart, std::string_view extra) {
+  std::vector<std::string> skus{std::string(extra)};
+  for (const auto& [sku, q] : cart.lines) {
+    if (sku != extra) skus.push_back(sku);
+  }
+  return deps_.catalog.Lookup(skus);
+}
+
 Result<Cart> CartServiceImpl::Price(const StoredCart& stored, std::string_view country,
-                                    const std::optional<std::string>& method, bool strict) {
-  std::vector<std::string> skus;
-  for (const auto& [sku, q] : stored.lines) skus.push_back(sku);
-  auto facts = deps_.catalog.Lookup(skus);
+                                    const std::optional<std::string>& method, bool strict, Facts known) {
+  std::vector<std::string> missing;
+  for (const auto& [sku, q] : stored.lines) {
+    if (!known.contains(sku)) missing.push_back(sku);
+  }
+  Facts facts = std::move(known);
+  if (!missing.empty()) facts.merge(deps_.catalog.Lookup(missing));
 
   Cart cart;
   cart.id = stored.id;
@@ -158,7 +169,8 @@ Result<Cart> CartServiceImpl::AddItem(std::string_view cart_id, const Caller& ca
   }
   auto owned = Owned(cart_id, caller);
   if (!owned) return owned.error();
-  auto facts = deps_.catalog.Lookup({std::string(sku)});
+  // One lookup serves the check below and the pricing of the result.
+  auto facts = FactsFor(*owned, sku);
   auto it = facts.find(sku);
   if (it == facts.end() || !it->second.variant.published) return NotSold(sku);
   const std::int64_t available = it->second.available;
@@ -194,7 +206,7 @@ Result<Cart> CartServiceImpl::AddItem(std::string_view cart_id, const Caller& ca
   });
   if (!updated) return NoSuchCart();
   if (refused) return *refused;
-  return Price(*updated, deps_.config.cart.default_country, std::nullopt, false);
+  return Price(*updated, deps_.config.cart.default_country, std::nullopt, false, std::move(facts));
 }
 
 Result<Cart> CartServiceImpl::SetQuantity(std::string_view cart_id, const Caller& caller, std::string_view sku,
@@ -206,7 +218,7 @@ Result<Cart> CartServiceImpl::SetQuantity(std::string_view cart_id, const Caller
   auto owned = Owned(cart_id, caller);
   if (!owned) return owned.error();
   if (owned->QuantityOf(sku) == 0) return Error::NotFound(fmt::format("SKU {} is not in the cart", sku));
-  auto facts = deps_.catalog.Lookup({std::string(sku)});
+  auto facts = FactsFor(*owned, sku);
   auto it = facts.find(sku);
   const std::int64_t available = it == facts.end() || !it->second.variant.published ? 0 : it->second.available;
 
@@ -231,7 +243,7 @@ Result<Cart> CartServiceImpl::SetQuantity(std::string_view cart_id, const Caller
   });
   if (!updated) return NoSuchCart();
   if (refused) return *refused;
-  return Price(*updated, deps_.config.cart.default_country, std::nullopt, false);
+  return Price(*updated, deps_.config.cart.default_country, std::nullopt, false, std::move(facts));
 }
 
 Result<Cart> CartServiceImpl::RemoveItem(std::string_view cart_id, const Caller& caller, std::string_view sku) {

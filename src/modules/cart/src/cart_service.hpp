@@ -43,11 +43,15 @@ class CartServiceImpl final : public CartService {
  private:
   /// The stored cart if `caller` may use it; kInvalidInput / kNotFound otherwise.
   Result<StoredCart> Owned(std::string_view cart_id, const Caller& caller);
+  using Facts = std::map<std::string, SkuFacts, std::less<>>;
   /// Prices `stored` for `country` with `method` (nullopt: the cheapest).
   /// `strict`: an unknown country or method is an error (checkout), else the
-  /// estimate just has no shipping.
+  /// estimate just has no shipping. `known`: facts the caller read moments
+  /// ago for this request; only SKUs missing from it are looked up.
   Result<Cart> Price(const StoredCart& stored, std::string_view country, const std::optional<std::string>& method,
-                     bool strict);
+                     bool strict, Facts known = {});
+  /// Facts for every SKU of `cart` and `extra`, in one lookup.
+  Facts FactsFor(const StoredCart& cart, std::string_view extra);
   StoredCart NewCart(std::string customer_id);
 
   CartServiceDeps deps_;

@@ -38,15 +38,22 @@ class FakeCartCatalog final : public CartCatalog {
   }
   std::map<std::string, SkuFacts, std::less<>> Lookup(const std::vector<std::string>& skus) override {
     std::lock_guard lock(mutex_);
+    ++lookups_;
     std::map<std::string, SkuFacts, std::less<>> out;
     for (const std::string& sku : skus) {
       if (auto it = skus_.find(sku); it != skus_.end()) out.emplace(sku, it->second);
     }
     return out;
   }
+  /// Lookup calls so far (each is two queries for the real services).
+  int lookups() {
+    std::lock_guard lock(mutex_);
+    return lookups_;
+  }
 
  private:
   std::mutex mutex_;
+  int lookups_ = 0;
   std::map<std::string, SkuFacts> skus_;
 };
 

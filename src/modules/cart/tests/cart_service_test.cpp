@@ -36,6 +36,26 @@ TEST_CASE("lines merge by SKU and totals are recomputed from current prices on e
   });
 }
 
+TEST_CASE("adding or changing a line reads the catalog and stock once, and the answer is priced from that read") {
+  ForEachKv([](shop::platform::kv::KvStore& kv, shop::platform::ManualClock&) {
+    CartFixture f(kv);
+    f.catalog.Sell("MUG", 1250, 10);
+    f.catalog.Sell("TEE", 1990, 10);
+    auto cart = f.service().Create(Caller{});
+    REQUIRE(cart.has_value());
+    REQUIRE(f.service().AddItem(cart->id, Caller{}, "MUG", 1).has_value());
+    const int before = f.catalog.lookups();
+    auto added = f.service().AddItem(cart->id, Caller{}, "TEE", 2);
+    REQUIRE(added.has_value());
+    CHECK(f.catalog.lookups() == before + 1);
+    CHECK(added->subtotal.amount == 1250 + 2 * 1990);
+    auto changed = f.service().SetQuantity(cart->id, Caller{}, "MUG", 3);
+    REQUIRE(changed.has_value());
+    CHECK(f.catalog.lookups() == before + 2);
+    CHECK(changed->subtotal.amount == 3 * 1250 + 2 * 1990);
+  });
+}
+
 TEST_CASE("shipping: cheapest method first, free above the threshold, by weight; tax inclusive per country") {
   ForEachKv([](shop::platform::kv::KvStore& kv, shop::platform::ManualClock&) {
     CartFixture f(kv);
