@@ -14,8 +14,9 @@ stock through the staff API, then measures:
                   unit per request, so no line nears cart.max_quantity), on the
                   embedded key-value store (SQLite shop) and on Redis
                   (SHOPD_REDIS_URL from SHOPD_TEST_REDIS_URL, SQLite database)
-    paid orders   32 Python threads, one keep-alive http.client connection
-                  each, each looping: create a cart, add one item, POST
+    paid orders   bench_order_shoppers (bench/order_shoppers.cpp, built with
+                  the project): 32 threads, one keep-alive connection each,
+                  each looping: create a cart, add one item, POST
                   /api/v1/checkout (Idempotency-Key), POST
                   /api/v1/payments/{id}/confirm with 4242 4242 4242 4242, poll
                   GET /api/v1/orders/{id} (X-Order-Token) until PAID; latency
@@ -35,6 +36,7 @@ import http.client
 import json
 import os
 import re
+import resource
 import secrets
 import shutil
 import socket
@@ -301,6 +303,7 @@ def wrk(url, duration, connections, script):
 def bench_cart(args, work, name, extra_env):
     env = {"SHOPD_CART_MAX_QUANTITY": "10000"}
     env.update(extra_env)
+    env.update(args.shopd_env)
     server = Shopd(args.binary, work, f"cart-{name}", env)
     try:
         conn, _, skus = prepare(server, CART_SKUS)
@@ -328,104 +331,25 @@ def bench_cart(args, work, name, extra_env):
 
 
 def bench_orders(args, work, name, extra_env):
-    server = Shopd(args.binary, work, f"orders-{name}", extra_env)
+    server = Shopd(args.binary, work, f"orders-{name}", {**extra_env, **args.shopd_env})
     try:
         conn, _, skus = prepare(server, ORDER_SKUS)
         conn.close()
-        stats = {"orders": 0, "paid": 0, "not_paid": 0, "non2xx": 0, "requests": 0, "errors": [],
-                 "latency": [], "checkout_ms": [], "confirm_ms": [], "wait_ms": []}
-        lock = threading.Lock()
-        duration = seconds(args.duration)
-        go = threading.Barrier(args.connections + 1)
-
-        def shopper(n):
-            c = Conn(server.port)
-            local = {"orders": 0, "paid": 0, "not_paid": 0, "non2xx": 0, "requests": 0, "latency": [],
-                     "checkout_ms": [], "confirm_ms": [], "wait_ms": [], "errors": []}
-
-            def call(method, path, body=None, headers=None):
-                local["requests"] += 1
-                reply = c.request(method, path, body, headers)
-                if not 200 <= reply[0] < 300:
-                    local["non2xx"] += 1
-                    if len(local["errors"]) < 3:
-                        local["errors"].append(f"{method} {path.split('/')[3]}: {reply[0]} "
-                                               f"{reply[2][:160].decode('utf-8', 'replace')}")
-                return reply
-
-            go.wait()
-            deadline = time.perf_counter() + duration
-            i = n
-            while time.perf_counter() < deadline:
-                i += args.connections
-                try:
-                    status, cart, _ = call("POST", "/api/v1/carts", {})
-                    if status != 201:
-                        continue
-                    status, _, _ = call("POST", f"/api/v1/carts/{cart['id']}/items",
-                                        {"sku": skus[i % len(skus)], "quantity": 1})
-                    if status not in (200, 201):
-                        continue
-                    t0 = time.perf_counter()
-                    status, order, _ = call("POST", "/api/v1/checkout",
-                                            {"cart_id": cart["id"], "email": f"shopper{n}@example.com",
-                                             "shipping_address": ADDRESS},
-                                            {"Idempotency-Key": secrets.token_hex(12)})
-                    local["checkout_ms"].append((time.perf_counter() - t0) * 1000)
-                    if status != 201:
-                        continue
-                    local["orders"] += 1
-                    payment = order["payment"]
-                    t1 = time.perf_counter()
-                    call("POST", f"/api/v1/payments/{payment['id']}/confirm",
-                         {"client_secret": payment["client_secret"], "card_number": CARD_OK, "exp_month": 12,
-                          "exp_year": 2031, "cvc": "123"})
-                    t2 = time.perf_counter()
-                    local["confirm_ms"].append((t2 - t1) * 1000)
-                    headers = {"X-Order-Token": order["token"]}
-                    paid = False
-                    give_up = time.perf_counter() + PAID_TIMEOUT_S
-                    pause = args.poll_ms / 1000
-                    while time.perf_counter() < give_up:
-                        status, body, _ = call("GET", f"/api/v1/orders/{order['id']}", None, headers)
-                        if status == 200 and body["status"] == "PAID":
-                            paid = True
-                            break
-                        if status == 200 and body["status"] in ("CANCELLED", "EXPIRED", "ON_HOLD"):
-                            break
-                        time.sleep(pause)
-                        pause = min(pause * 2, POLL_MAX_S)
-                    if paid:
-                        local["paid"] += 1
-                        now = time.perf_counter()
-                        local["latency"].append((now - t0) * 1000)
-                        local["wait_ms"].append((now - t2) * 1000)
-                    else:
-                        local["not_paid"] += 1
-                except Exception as e:  # noqa: BLE001 - counted and reported
-                    if len(local["errors"]) < 3:
-                        local["errors"].append(f"{type(e).__name__}: {e}")
-                    local["non2xx"] += 1
-            c.close()
-            with lock:
-                for key in ("orders", "paid", "not_paid", "non2xx", "requests"):
-                    stats[key] += local[key]
-                stats["latency"] += local["latency"]
-                for key in ("checkout_ms", "confirm_ms", "wait_ms"):
-                    stats[key] += local[key]
-                stats["errors"] += local["errors"]
-
-        threads = [threading.Thread(target=shopper, args=(n,)) for n in range(args.connections)]
-        for t in threads:
-            t.start()
-        go.wait()
+        cmd = [args.shoppers, "--port", str(server.port), "--skus", ",".join(skus),
+               "--connections", str(args.connections),
+               "--duration-ms", str(int(seconds(args.duration) * 1000)), "--poll-ms", str(args.poll_ms)]
+        cpu0 = cpu_seconds(server.proc.pid)
+        client0 = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        cpu0, client0 = cpu_seconds(server.proc.pid), client_cpu_seconds()
-        for t in threads:
-            t.join()
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds(args.duration) + 120)
         elapsed = time.perf_counter() - started
         server_cpu = (cpu_seconds(server.proc.pid) - cpu0) / elapsed
-        client_cpu = (client_cpu_seconds() - client0) / elapsed
+        client1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+        client_cpu = (client1.ru_utime + client1.ru_stime - client0.ru_utime - client0.ru_stime) / elapsed
+        if done.returncode != 0:
+            raise RuntimeError(f"bench_order_shoppers failed ({done.returncode}): {done.stderr[-2000:]}")
+        stats = json.loads(done.stdout)
+        elapsed = stats["elapsed"]
         if server.proc.poll() is not None:
             raise RuntimeError(f"shopd died under load:\n{server.output()}")
         lat = stats["latency"]
@@ -464,13 +388,24 @@ def main():
     parser.add_argument("--connections", type=int, default=int(os.environ.get("BENCH_CONNECTIONS", "32")))
     parser.add_argument("--poll-ms", type=float, default=float(os.environ.get("BENCH_POLL_MS", "5")),
                         help="pause between GET /api/v1/orders/{id} polls while waiting for PAID")
+    parser.add_argument("--only", choices=("cart", "orders"), help="run only the add-to-cart or the paid-orders part")
+    parser.add_argument("--set", action="append", default=[], metavar="SHOPD_KEY=VALUE",
+                        help="extra environment for every shopd started (e.g. SHOPD_EVENTS_RELAY_WORKERS=4)")
     args = parser.parse_args()
     seconds(args.duration)  # validate early
+    args.shopd_env = {}
+    for item in args.set:
+        key, sep, value = item.partition("=")
+        if not sep or not key.startswith("SHOPD_"):
+            parser.error(f"--set {item!r}: expected SHOPD_KEY=VALUE")
+        args.shopd_env[key] = value
     args.binary = os.path.join(args.build_dir, "shopd")
-    if not os.access(args.binary, os.X_OK):
-        print(f"orders_bench.py: {args.binary} is not built (cmake --build {args.build_dir} --target shopd)",
-              file=sys.stderr)
-        return 2
+    args.shoppers = os.path.join(args.build_dir, "bench", "bench_order_shoppers")
+    for binary, target in ((args.binary, "shopd"), (args.shoppers, "bench_order_shoppers")):
+        if not os.access(binary, os.X_OK):
+            print(f"orders_bench.py: {binary} is not built (cmake --build {args.build_dir} --target {target})",
+                  file=sys.stderr)
+            return 2
     if not shutil.which("wrk"):
         print("orders_bench.py: wrk is not installed (apt-get install wrk)", file=sys.stderr)
         return 2
@@ -491,27 +426,31 @@ def main():
             print(f"  FAILED: {e}", file=sys.stderr)
 
     try:
-        attempt("add-to-cart", "embedded", lambda: bench_cart(args, work, "embedded", {}))
-        if redis_url:
-            attempt("add-to-cart", "redis", lambda: bench_cart(args, work, "redis", {"SHOPD_REDIS_URL": redis_url}))
-        else:
-            skipped.append("add-to-cart on Redis: SHOPD_TEST_REDIS_URL is not set (scripts/test-servers.sh)")
-        attempt("paid orders", "sqlite", lambda: bench_orders(args, work, "sqlite", {}))
-        if pg_url:
-            pg_backend = "postgres+redis" if redis_url else "postgres"
+        if args.only != "orders":
+            attempt("add-to-cart", "embedded", lambda: bench_cart(args, work, "embedded", {}))
+            if redis_url:
+                attempt("add-to-cart", "redis",
+                        lambda: bench_cart(args, work, "redis", {"SHOPD_REDIS_URL": redis_url}))
+            else:
+                skipped.append("add-to-cart on Redis: SHOPD_TEST_REDIS_URL is not set (scripts/test-servers.sh)")
+        if args.only != "cart":
+            attempt("paid orders", "sqlite", lambda: bench_orders(args, work, "sqlite", {}))
+            if pg_url:
+                pg_backend = "postgres+redis" if redis_url else "postgres"
 
-            def pg_run():
-                name, url = create_postgres_database(pg_url)
-                try:
-                    env = {"SHOPD_DATABASE_URL": url}
-                    if redis_url:
-                        env["SHOPD_REDIS_URL"] = redis_url
-                    return bench_orders(args, work, "postgres", env)
-                finally:
-                    drop_postgres_database(pg_url, name)
-            attempt("paid orders", pg_backend, pg_run)
-        else:
-            skipped.append("paid orders on PostgreSQL: SHOPD_TEST_POSTGRES_URL is not set (scripts/test-servers.sh)")
+                def pg_run():
+                    name, url = create_postgres_database(pg_url)
+                    try:
+                        env = {"SHOPD_DATABASE_URL": url}
+                        if redis_url:
+                            env["SHOPD_REDIS_URL"] = redis_url
+                        return bench_orders(args, work, "postgres", env)
+                    finally:
+                        drop_postgres_database(pg_url, name)
+                attempt("paid orders", pg_backend, pg_run)
+            else:
+                skipped.append("paid orders on PostgreSQL: SHOPD_TEST_POSTGRES_URL is not set "
+                               "(scripts/test-servers.sh)")
     finally:
         if failed or os.environ.get("BENCH_KEEP") == "1":
             print(f"(logs kept in {work})", file=sys.stderr)
