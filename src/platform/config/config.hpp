@@ -127,6 +127,7 @@ struct CatalogConfig {
   bool seed_on_empty = false;            ///< seed a demo catalog when there are no products (dev)
   std::int64_t seed_products = 1000;     ///< products in that demo catalog
   std::int64_t cache_entries = 5000;     ///< rendered products kept in memory per instance
+  std::int64_t variant_cache_entries = 20000;  ///< sellable variants (carts, checkout) kept per instance
   std::int64_t image_max_bytes = 10485760;  ///< largest accepted image upload
 };
 

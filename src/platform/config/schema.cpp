@@ -380,6 +380,11 @@ std::vector<KeySpec> BuildSchema() {
           "catalog.cache_entries",
           "Rendered products each instance keeps in memory for `GET /api/v1/products/{slug}` (least recently "
           "used are dropped); bounds the cache's memory.", Range(1, 1'000'000)),
+      In<&C::catalog, &CatalogConfig::variant_cache_entries>(
+          "catalog.variant_cache_entries",
+          "SKUs each instance keeps in memory with the name, price and weight carts and checkout read (never "
+          "the stock, which is read live); dropped when the product changes, 10 s at most. 0 disables it.",
+          Range(0, 10'000'000)),
       In<&C::catalog, &CatalogConfig::image_max_bytes>(
           "catalog.image_max_bytes", "Largest product image upload in bytes; larger → 413.",
           Range(1024, 100 * 1024 * 1024)),

@@ -48,6 +48,24 @@ class LruCache {
     }
   }
 
+  /// Removes every entry for which pred(key, value) is true; returns how
+  /// many. Walks all entries: for rare invalidations, not the hot path.
+  template <class Pred>
+  std::size_t EraseIf(Pred pred) {
+    std::lock_guard lock(mutex_);
+    std::size_t erased = 0;
+    for (auto it = order_.begin(); it != order_.end();) {
+      if (pred(std::as_const(it->first), std::as_const(it->second))) {
+        index_.erase(it->first);
+        it = order_.erase(it);
+        ++erased;
+      } else {
+        ++it;
+      }
+    }
+    return erased;
+  }
+
   void Clear() {
     std::lock_guard lock(mutex_);
     index_.clear();

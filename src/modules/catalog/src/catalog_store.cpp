@@ -127,7 +127,12 @@ std::vector<std::string> Subtree(const std::vector<Category>& all, const std::st
   return out;
 }
 
-CatalogStore::CatalogStore(CatalogStoreDeps deps) : deps_(deps) {}
+// Bounds how long another instance's change can go unseen when its event
+// does not arrive (the same bound as the product document cache).
+constexpr std::chrono::seconds kVariantCacheMaxAge{10};
+
+CatalogStore::CatalogStore(CatalogStoreDeps deps)
+    : deps_(deps), variants_(deps.variant_cache_entries, kVariantCacheMaxAge) {}
 
 // ---- reads ----------------------------------------------------------------
 
@@ -264,11 +269,31 @@ Result<Product> CatalogStore::GetProductBySlug(std::string_view slug, bool publi
 }
 
 std::vector<SellableVariant> CatalogStore::GetSellableVariants(const std::vector<std::string>& skus) {
-  std::vector<std::string> valid;
+  std::vector<SellableVariant> out;
+  std::vector<std::string> missing;
   for (const auto& s : skus) {
-    if (IsValidSkuCode(s)) valid.push_back(s);
+    if (!IsValidSkuCode(s)) continue;
+    if (auto hit = variants_.Find(s)) {
+      out.push_back(std::move(*hit));
+    } else {
+      missing.push_back(s);
+    }
   }
-  if (valid.empty()) return {};
+  if (!missing.empty()) {
+    const std::uint64_t generation = variants_.Generation();
+    for (SellableVariant& v : QuerySellableVariants(missing)) {
+      variants_.Put(v, generation);
+      out.push_back(std::move(v));
+    }
+  }
+  // The query's order, whichever rows came from the cache.
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.sku < b.sku; });
+  out.erase(std::unique(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.sku == b.sku; }),
+            out.end());
+  return out;
+}
+
+std::vector<SellableVariant> CatalogStore::QuerySellableVariants(const std::vector<std::string>& valid) {
   return deps_.db.WithSession([&](soci::session& sql) {
     std::vector<SellableVariant> out;
     soci::rowset<soci::row> rs = (sql.prepare << fmt::format(
@@ -597,7 +622,8 @@ void InsertVariantRow(soci::session& sql, const std::string& id, const std::stri
 void CatalogStore::Committed(db::Tx& tx, const Product& product, std::string_view status) {
   deps_.outbox.Publish(tx, product.id.value,
                        events::ProductChanged{product.id.value, product.slug, std::string(status), product.version});
-  tx.AfterCommit([this, slug = product.slug] {
+  tx.AfterCommit([this, slug = product.slug, id = product.id.value] {
+    variants_.DropProduct(id);
     for (const auto& fn : listeners_) fn(slug);
   });
 }
@@ -1077,6 +1103,7 @@ void CatalogStore::InsertSeedBatch(const std::vector<Product>& products) {
       deps_.outbox.Publish(tx, p.id.value, events::ProductChanged{p.id.value, p.slug, status, p.version});
     }
     tx.AfterCommit([this] {
+      variants_.Clear();
       for (const auto& fn : listeners_) fn("");
     });
   });

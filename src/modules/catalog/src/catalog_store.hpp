@@ -11,6 +11,7 @@
 #include "platform/ids/ids.hpp"
 #include "platform/money/money.hpp"
 #include "shop/catalog/catalog.hpp"
+#include "variant_cache.hpp"
 
 #include <functional>
 #include <mutex>
@@ -64,6 +65,8 @@ struct CatalogStoreDeps {
   const platform::Clock& clock;
   platform::IdGenerator& ids;
   platform::money::Currency currency;
+  /// SKUs GetSellableVariants keeps per instance (VariantCache); 0: none.
+  std::size_t variant_cache_entries = 0;
 };
 
 /// One page of product slugs (see CatalogStore::ListProductSlugs).
@@ -136,13 +139,21 @@ class CatalogStore final : public CatalogService {
 
   const platform::money::Currency& currency() const { return deps_.currency; }
 
+  /// Another instance changed `product_id` (catalog.product_changed.v1):
+  /// its cached sellable variants are dropped. This instance's own writes
+  /// drop them at commit without this.
+  void ForgetProduct(const std::string& product_id) { variants_.DropProduct(product_id); }
+
  private:
   Result<ProductPage> ListPage(const ProductQuery& query, bool complete);
   Result<Product> Mutate(const ProductId& id, std::optional<std::int64_t> expected_version,
                          const std::function<Result<void>(platform::db::Tx&, Product&)>& change);
   void Committed(platform::db::Tx& tx, const Product& product, std::string_view status);
 
+  std::vector<SellableVariant> QuerySellableVariants(const std::vector<std::string>& skus);
+
   CatalogStoreDeps deps_;
+  VariantCache variants_;
   std::vector<std::function<void(const std::string&)>> listeners_;
   std::function<void(const std::vector<std::string>&)> sku_listener_;
 };

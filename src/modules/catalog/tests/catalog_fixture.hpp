@@ -109,12 +109,15 @@ class CatalogFixture {
  public:
   platform::ManualClock clock;
 
-  explicit CatalogFixture(shop::testing::TestDatabase& database)
+  /// `variant_cache_entries`: 0 (the default here) reads every sellable
+  /// variant from the database.
+  explicit CatalogFixture(shop::testing::TestDatabase& database, std::size_t variant_cache_entries = 0)
       : db_(database.Open()), ids_(clock), outbox_(clock, ids_) {
     shop::testing::ApplyMigrations(*db_, {"platform", "catalog"});
     store_ = std::make_unique<CatalogStore>(CatalogStoreDeps{
         .db = *db_, .outbox = outbox_, .clock = clock, .ids = ids_,
-        .currency = *platform::money::Currency::FromCode("EUR")});
+        .currency = *platform::money::Currency::FromCode("EUR"),
+        .variant_cache_entries = variant_cache_entries});
     store_->OnSkusAdded([this](const std::vector<std::string>& skus) {
       for (const auto& s : skus) (void)inventory.Track(inventory::Sku{s});
     });

@@ -5,6 +5,7 @@
 #include "cursor.hpp"
 #include "seed.hpp"
 #include "slug.hpp"
+#include "variant_cache.hpp"
 
 #include <doctest/doctest.h>
 
@@ -343,6 +344,61 @@ TEST_CASE("GetSellableVariants and ForEachProduct") {
     f.store().ForEachProduct([&](const Product&) { ++n; });
     CHECK(n == 2);
   });
+}
+
+TEST_CASE("sellable variants are cached per instance: own writes drop them at commit, another instance's through ForgetProduct") {
+  ForEachBackend([](TestDatabase& database) {
+    CatalogFixture f(database, 100);
+    auto mug = f.store().CreateProduct(P("Mug"), {V("MUG-1", 899), V("MUG-2", 999)});
+    REQUIRE(mug.has_value());
+    REQUIRE(f.store().GetSellableVariants({"MUG-1", "MUG-2"}).size() == 2);
+
+    // This instance's write: the next read sees it, no event needed.
+    VariantInput cheaper;
+    cheaper.price = 799;
+    auto updated = f.store().UpdateVariant(mug->id, "MUG-1", std::nullopt, cheaper);
+    REQUIRE(updated.has_value());
+    auto after = f.store().GetSellableVariants({"MUG-2", "MUG-1"});
+    REQUIRE(after.size() == 2);
+    CHECK(after[0].sku == "MUG-1");  // in SKU order, cached or not
+    CHECK(after[0].price.amount == 799);
+
+    // Another instance's write, seen here only as a changed row: served from
+    // the cache until its event arrives, then read again.
+    f.db().WithSession([](soci::session& sql) {
+      sql << "UPDATE catalog_variants SET price_amount = 555 WHERE sku = 'MUG-2'";
+    });
+    CHECK(f.store().GetSellableVariants({"MUG-2"}).at(0).price.amount == 999);
+    f.store().ForgetProduct(mug->id.value);
+    CHECK(f.store().GetSellableVariants({"MUG-2"}).at(0).price.amount == 555);
+
+    // A deleted variant is gone at once.
+    REQUIRE(f.store().DeleteVariant(mug->id, "MUG-2", std::nullopt).has_value());
+    CHECK(f.store().GetSellableVariants({"MUG-2"}).empty());
+  });
+}
+
+TEST_CASE("variant cache: a read that raced an invalidation is not stored, entries expire, capacity 0 stores nothing") {
+  auto now = std::chrono::steady_clock::time_point{};
+  VariantCache cache(10, std::chrono::seconds(10), [&] { return now; });
+  SellableVariant v;
+  v.sku = "CUP-1";
+  v.product_id = ProductId{"p-1"};
+  v.price = {500, *shop::platform::money::Currency::FromCode("EUR")};
+  const auto before = cache.Generation();
+  cache.DropProduct("p-1");  // a commit while the row was being read
+  cache.Put(v, before);
+  CHECK_FALSE(cache.Find("CUP-1").has_value());
+  cache.Put(v, cache.Generation());
+  CHECK(cache.Find("CUP-1")->price.amount == 500);
+  cache.DropProduct("p-2");  // another product: kept
+  CHECK(cache.Find("CUP-1").has_value());
+  now += std::chrono::seconds(11);
+  CHECK_FALSE(cache.Find("CUP-1").has_value());
+
+  VariantCache off(0, std::chrono::seconds(10));
+  off.Put(v, off.Generation());
+  CHECK_FALSE(off.Find("CUP-1").has_value());
 }
 
 TEST_CASE("demo seed: deterministic, realistic, stocked through inventory") {

@@ -27,3 +27,19 @@ TEST_CASE("LruCache: capacity 0 stores nothing") {
   CHECK(cache.size() == 0);
   CHECK_FALSE(cache.Find("a").has_value());
 }
+
+TEST_CASE("LruCache: EraseIf removes the matching entries and keeps the order of the rest") {
+  LruCache<int> cache(4);
+  cache.Put("a", 1);
+  cache.Put("b", 2);
+  cache.Put("c", 3);
+  CHECK(cache.EraseIf([](const std::string&, int v) { return v % 2 == 1; }) == 2);
+  CHECK(cache.size() == 1);
+  CHECK_FALSE(cache.Find("a").has_value());
+  CHECK(cache.Find("b") == 2);
+  CHECK(cache.EraseIf([](const std::string& k, int) { return k == "zzz"; }) == 0);
+  // Erased keys can be stored again, and the capacity still holds.
+  for (const char* k : {"a", "c", "d", "e"}) cache.Put(k, 9);
+  CHECK(cache.size() == 4);
+  CHECK_FALSE(cache.Find("b").has_value());  // least recently used, evicted
+}

@@ -33,7 +33,8 @@ struct CatalogModule::Impl {
                                .outbox = deps.outbox,
                                .clock = deps.clock,
                                .ids = deps.ids,
-                               .currency = ShopCurrency(deps.config)}),
+                               .currency = ShopCurrency(deps.config),
+                               .variant_cache_entries = static_cast<std::size_t>(deps.config.catalog.variant_cache_entries)}),
         cache(static_cast<std::size_t>(deps.config.catalog.cache_entries), kCacheMaxAge),
         media_root(std::filesystem::path(deps.config.data_dir) / "media"),
         media(media_root, platform::http::StaticFilesOptions{.max_age = std::chrono::seconds(86400)}),
@@ -93,6 +94,11 @@ void CatalogModule::RegisterSubscriptions(platform::events::Bus& bus) {
   bus.On<events::ProductChanged>("catalog.product_cache",
                                  [&cache](const events::ProductChanged& e, const platform::events::Envelope&) {
                                    cache.DropSlug(e.slug);
+                                 });
+  CatalogStore& store = impl_->store;
+  bus.On<events::ProductChanged>("catalog.variant_cache",
+                                 [&store](const events::ProductChanged& e, const platform::events::Envelope&) {
+                                   store.ForgetProduct(e.product_id);
                                  });
   bus.On<inventory::events::StockChanged>(
       "catalog.availability_cache",
