@@ -1,5 +1,7 @@
 #include "stock_repository.hpp"
 
+#include <algorithm>
+
 namespace shop::inventory {
 namespace {
 
@@ -78,9 +80,17 @@ std::vector<StockRow> StockRepository::FindMany(soci::session& sql, const std::v
   constexpr std::size_t kChunk = 200;
   for (std::size_t begin = 0; begin < skus.size(); begin += kChunk) {
     const std::size_t end = std::min(skus.size(), begin + kChunk);
-    std::string text = std::string(kColumns) + " WHERE location_id = 'default' AND sku IN (";
-    for (std::size_t i = begin; i < end; ++i) text += (i == begin ? ":s" : ", :s") + std::to_string(i - begin);
-    text += ") ORDER BY sku";
+    std::string text = std::string(kColumns) + " WHERE location_id = 'default' AND ";
+    if (end - begin == 1) {
+      // The common case (a cart line, a product page): SQLite builds a
+      // temporary b-tree for any IN list, even of one value.
+      text += "sku = :s0";
+    } else {
+      text += "sku IN (";
+      for (std::size_t i = begin; i < end; ++i) text += (i == begin ? ":s" : ", :s") + std::to_string(i - begin);
+      // Sorted below: an ORDER BY here made SQLite sort in a temporary b-tree.
+      text += ")";
+    }
     Raw r;
     soci::statement st(sql);
     st.exchange(soci::into(r.sku));
@@ -94,6 +104,7 @@ std::vector<StockRow> StockRepository::FindMany(soci::session& sql, const std::v
     st.execute();
     while (st.fetch()) out.push_back(r.ToRow());
   }
+  std::sort(out.begin(), out.end(), [](const StockRow& a, const StockRow& b) { return a.sku < b.sku; });
   return out;
 }
 
