@@ -55,7 +55,7 @@ struct EventsConfig {
   bool relay_enabled = true;
   std::int64_t poll_interval_ms = 200;
   int batch_size = 100;
-  int relay_workers = 1;
+  int relay_workers = 4;
   std::int64_t lease_ms = 30'000;
   int max_attempts = 8;
   std::int64_t backoff_base_ms = 500;
