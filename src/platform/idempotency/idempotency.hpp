@@ -33,6 +33,13 @@ namespace shop::platform::idempotency {
 /// outside visible ASCII, are refused with 400.
 inline constexpr std::size_t kMaxKeyLength = 255;
 
+/// How long a finished request's response is replayed, and after how long
+/// a claim left by a crashed request may be taken again: a client retrying
+/// within a day gets the first answer; a claim whose request died is free
+/// again after a minute.
+inline constexpr std::chrono::hours kDefaultRetention{24};
+inline constexpr std::chrono::seconds kDefaultLockTimeout{60};
+
 /// True when `key` is 1..kMaxKeyLength visible ASCII characters.
 bool IsValidKey(std::string_view key);
 

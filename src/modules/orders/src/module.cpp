@@ -11,11 +11,6 @@ namespace shop::orders {
 
 namespace {
 
-// A replayed checkout or refund within a day returns the first answer; a
-// claim left by a crashed request is free again after a minute.
-constexpr std::chrono::hours kIdempotencyRetention{24};
-constexpr std::chrono::seconds kIdempotencyLockTimeout{60};
-
 std::unique_ptr<Screening> ConfiguredScreening(const platform::config::Config& config) {
   auto verdict = ParseScreeningPolicy(config.orders.screening_policy);
   if (!verdict) throw std::invalid_argument("orders.screening_policy must be approve, review or reject");
@@ -28,7 +23,8 @@ struct OrdersModule::Impl {
   explicit Impl(OrdersModuleDeps d)
       : deps(d),
         fixed_screening(d.screening ? nullptr : ConfiguredScreening(d.config)),
-        idempotency(d.db, d.clock, kIdempotencyRetention, kIdempotencyLockTimeout),
+        idempotency(d.db, d.clock, platform::idempotency::kDefaultRetention,
+                    platform::idempotency::kDefaultLockTimeout),
         service(OrdersServiceDeps{.db = deps.db,
                                   .outbox = deps.outbox,
                                   .clock = deps.clock,

@@ -20,11 +20,6 @@ namespace {
 
 using std::chrono::milliseconds;
 
-// Idempotency-Key replays: a client retrying within a day gets the first
-// answer; a claim whose request died is free again after a minute.
-constexpr std::chrono::hours kIdempotencyRetention{24};
-constexpr std::chrono::seconds kIdempotencyLockTimeout{60};
-
 }  // namespace
 
 struct PaymentsModule::Impl {
@@ -48,7 +43,8 @@ struct PaymentsModule::Impl {
                                     .ids = deps.ids,
                                     .provider = guard,
                                     .config = deps.config.payments}),
-        idempotency(deps.db, deps.clock, kIdempotencyRetention, kIdempotencyLockTimeout),
+        idempotency(deps.db, deps.clock, platform::idempotency::kDefaultRetention,
+                    platform::idempotency::kDefaultLockTimeout),
         sender(deps.db, deps.clock,
                WebhookSenderOptions{
                    .secret = FirstSecret(deps.config.payments.webhook_secrets),
