@@ -15,9 +15,15 @@ constexpr const char* kInsert =
     " :secret, :now, :now2) ON CONFLICT (order_id) DO NOTHING";
 constexpr const char* kFind = "SELECT " SHOP_INTENT_COLUMNS " FROM payments_intents WHERE id = :id";
 constexpr const char* kFindByOrder = "SELECT " SHOP_INTENT_COLUMNS " FROM payments_intents WHERE order_id = :o";
+// Also takes the attempt lease: a second confirm while one is in flight
+// finds it held and changes nothing.
 constexpr const char* kBeginAttempt =
     "UPDATE payments_intents SET attempts = attempts + 1, card_last4 = :l4, card_fingerprint = :fp,"
-    " updated_at_ms = :now WHERE id = :id AND status = 'REQUIRES_PAYMENT_METHOD' RETURNING attempts";
+    " updated_at_ms = :now, attempt_until_ms = :until WHERE id = :id AND status = 'REQUIRES_PAYMENT_METHOD'"
+    " AND (attempt_until_ms IS NULL OR attempt_until_ms <= :now2) RETURNING attempts";
+constexpr const char* kEndAttempt = "UPDATE payments_intents SET attempt_until_ms = NULL WHERE id = :id";
+constexpr const char* kAttemptInFlight =
+    "SELECT COUNT(*) FROM payments_intents WHERE id = :id AND attempt_until_ms > :now";
 constexpr const char* kRecordAttempt =
     "INSERT INTO payments_attempts (attempt_key, payment_id, outcome, decline_code, created_at_ms)"
     " VALUES (:k, :p, :o, :d, :now) ON CONFLICT (attempt_key) DO NOTHING";
@@ -124,17 +130,27 @@ std::optional<IntentRow> IntentRepository::FindByOrder(soci::session& sql, const
 }
 
 std::optional<int> IntentRepository::BeginAttempt(soci::session& sql, const std::string& id, const std::string& last4,
-                                                  const std::string& fingerprint, std::int64_t now_ms) {
+                                                  const std::string& fingerprint, std::int64_t now_ms,
+                                                  std::int64_t lease_until_ms) {
   int attempts = 0;
-  const long long now = now_ms;
+  const long long now = now_ms, until = lease_until_ms;
   soci::statement st = (sql.prepare << kBeginAttempt, soci::use(last4), soci::use(fingerprint), soci::use(now),
-                        soci::use(id), soci::into(attempts));
+                        soci::use(until), soci::use(id), soci::use(now), soci::into(attempts));
   st.execute();
   if (!st.fetch()) return std::nullopt;
   const int n = attempts;
   while (st.fetch()) {
   }
   return n;
+}
+
+void IntentRepository::EndAttempt(soci::session& sql, const std::string& id) { sql << kEndAttempt, soci::use(id); }
+
+bool IntentRepository::AttemptInFlight(soci::session& sql, const std::string& id, std::int64_t now_ms) {
+  long long n = 0;
+  const long long now = now_ms;
+  sql << kAttemptInFlight, soci::use(id), soci::use(now), soci::into(n);
+  return n > 0;
 }
 
 bool IntentRepository::RecordAttempt(soci::session& sql, const std::string& attempt_key, const std::string& payment_id,

@@ -43,11 +43,18 @@ class IntentRepository {
   static std::optional<IntentRow> Find(soci::session& sql, const std::string& id);
   static std::optional<IntentRow> FindByOrder(soci::session& sql, const std::string& order_id);
 
-  /// Counts a confirmation attempt of an intent awaiting a payment method and
-  /// remembers the card presented; the attempt's number, or nullopt when the
-  /// intent is not in REQUIRES_PAYMENT_METHOD.
+  /// Counts a confirmation attempt of an intent awaiting a payment method,
+  /// remembers the card presented and holds the attempt lease until
+  /// `lease_until_ms`; the attempt's number, or nullopt when the intent is
+  /// not in REQUIRES_PAYMENT_METHOD or another attempt holds the lease.
   static std::optional<int> BeginAttempt(soci::session& sql, const std::string& id, const std::string& last4,
-                                         const std::string& fingerprint, std::int64_t now_ms);
+                                         const std::string& fingerprint, std::int64_t now_ms,
+                                         std::int64_t lease_until_ms);
+  /// Releases the attempt lease (the outcome is applied, or the provider was
+  /// not reached).
+  static void EndAttempt(soci::session& sql, const std::string& id);
+  /// Whether an attempt holds the lease at `now_ms` (read-only).
+  static bool AttemptInFlight(soci::session& sql, const std::string& id, std::int64_t now_ms);
   /// Records an attempt's outcome once; false when it was already recorded.
   static bool RecordAttempt(soci::session& sql, const std::string& attempt_key, const std::string& payment_id,
                             const std::string& outcome, const std::string& decline_code, std::int64_t now_ms);

@@ -23,6 +23,8 @@ namespace {
 constexpr std::string_view kWebhookConsumer = "payments.webhook";
 constexpr std::size_t kMaxReasonLength = 500;
 constexpr std::size_t kMaxOrderIdLength = 64;
+// Beyond twice the provider timeout, for the writes around the call.
+constexpr std::int64_t kAttemptLeaseSlackMs = 5'000;
 
 Error PaymentNotFound() { return Error::NotFound("payment not found"); }
 
@@ -149,10 +151,17 @@ Result<PaymentIntent> PaymentsServiceImpl::Confirm(std::string_view payment_id, 
   // back into a card number by hashing every possible one.
   const std::string secrets = deps_.config.webhook_secrets;
   const std::string fingerprint = CardFingerprint(card.number, secrets.substr(0, secrets.find(',')));
+  // The lease outlasts the provider call (its timeout) and the write after
+  // it; a process that dies meanwhile leaves the intent payable once it ends.
+  const std::int64_t now_ms = deps_.clock.NowMs();
+  const std::int64_t lease_until = now_ms + 2 * deps_.config.provider_timeout_ms + kAttemptLeaseSlackMs;
   auto attempt = deps_.db.InTransaction([&](db::Tx& tx) {
-    return IntentRepository::BeginAttempt(tx.sql(), id, last4, fingerprint, deps_.clock.NowMs());
+    return IntentRepository::BeginAttempt(tx.sql(), id, last4, fingerprint, now_ms, lease_until);
   });
   if (!attempt) {
+    const bool in_flight = deps_.db.WithSession(
+        [&](soci::session& sql) { return IntentRepository::AttemptInFlight(sql, id, deps_.clock.NowMs()); });
+    if (in_flight) return Error::Conflict("a confirmation of this payment is already in progress");
     auto now = Get(id);
     return WrongState("confirm", now ? std::string(PaymentStatusName(now->status)) : "gone");
   }
@@ -161,7 +170,11 @@ Result<PaymentIntent> PaymentsServiceImpl::Confirm(std::string_view payment_id, 
                                                           .payment_id = id,
                                                           .amount = ToIntent(*row).amount,
                                                           .card = card});
-  if (!answer) return answer.error();
+  if (!answer) {
+    // The provider performed nothing (provider.hpp): the shopper may try again.
+    deps_.db.InTransaction([&](db::Tx& tx) { IntentRepository::EndAttempt(tx.sql(), id); });
+    return answer.error();
+  }
   const ProviderEventType outcome = answer->outcome == AuthorizeOutcome::kAuthorized ? ProviderEventType::kAuthorized
                                     : answer->outcome == AuthorizeOutcome::kRequiresAction
                                         ? ProviderEventType::kRequiresAction
@@ -182,6 +195,7 @@ bool PaymentsServiceImpl::ApplyAttemptOutcome(db::Tx& tx, const std::string& pay
   if (!IntentRepository::RecordAttempt(tx.sql(), attempt_key, payment_id, outcome_name, decline_code, now)) {
     return false;
   }
+  IntentRepository::EndAttempt(tx.sql(), payment_id);
   if (outcome == ProviderEventType::kAuthorized) {
     auto row = IntentRepository::Advance(tx.sql(), payment_id, "AUTHORIZED", now);
     if (!row) return false;
