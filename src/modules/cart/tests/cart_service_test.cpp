@@ -56,7 +56,7 @@ TEST_CASE("adding or changing a line reads the catalog and stock once, and the a
   });
 }
 
-TEST_CASE("shipping: cheapest method first, free above the threshold, by weight; tax inclusive per country") {
+TEST_CASE("shipping: cheapest method first, free above the threshold, by weight, tax inclusive per country") {
   ForEachKv([](shop::platform::kv::KvStore& kv, shop::platform::ManualClock&) {
     CartFixture f(kv);
     f.catalog.Sell("LAMP", 2000, 10, 1500);
@@ -139,7 +139,7 @@ TEST_CASE("bad quantities, unknown SKUs and limits are refused and change nothin
   });
 }
 
-TEST_CASE("a customer's cart answers only to them; guest carts merge into it at sign-in") {
+TEST_CASE("a customer's cart answers only to them, guest carts merge into it at sign-in") {
   ForEachKv([](shop::platform::kv::KvStore& kv, shop::platform::ManualClock&) {
     CartFixture f(kv);
     f.catalog.Sell("A", 100, 50);
@@ -196,7 +196,7 @@ TEST_CASE("16 threads adding to one cart at once: every unit of every line arriv
   });
 }
 
-TEST_CASE("an untouched cart expires after cart.ttl_seconds; Clear empties it and is idempotent") {
+TEST_CASE("an untouched cart expires after cart.ttl_seconds, Clear empties it and is idempotent") {
   shop::platform::ManualClock clock;
   auto kv = shop::platform::kv::MakeEmbeddedKv(clock);
   auto config = TestConfig();

@@ -48,7 +48,7 @@ TEST_CASE("cache: invalidation by slug, by SKU, expiry, and no stale put") {
   CHECK_FALSE(cache.Find("mug"));
 }
 
-TEST_CASE("ETags: version and availability; If-Match parsing") {
+TEST_CASE("ETags: version and availability, If-Match parsing") {
   Product p;
   p.version = 3;
   p.variants.push_back(Variant{.sku = "A"});

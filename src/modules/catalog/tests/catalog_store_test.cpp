@@ -40,7 +40,7 @@ std::filesystem::path TempDir() {
   return mkdtemp(tmpl);
 }
 
-TEST_CASE("products: create, read, update, delete; bad input changes nothing") {
+TEST_CASE("products: create, read, update, delete, bad input changes nothing") {
   ForEachBackend([](TestDatabase& database) {
     CatalogFixture f(database);
     auto& store = f.store();

@@ -21,7 +21,7 @@ std::string ReadAll(const fs::path& p) {
   return s.str();
 }
 
-TEST_CASE("images: a real image is stored with two thumbnails; broken ones are refused") {
+TEST_CASE("images: a real image is stored with two thumbnails, broken ones are refused") {
   char tmpl[] = "/tmp/catalog-media-XXXXXX";
   fs::path root = mkdtemp(tmpl);
   // Draw a palette image (which also starts libvips), then use it as an upload.

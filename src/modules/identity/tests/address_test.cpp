@@ -30,7 +30,7 @@ int Defaults(const std::vector<shop::identity::Address>& list) {
 
 }  // namespace
 
-TEST_CASE("address book: add, list, get, update, delete; one default") {
+TEST_CASE("address book: add, list, get, update, delete, one default") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     IdentityFixture f(database);
     auto& s = f.service();

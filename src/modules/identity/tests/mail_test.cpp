@@ -82,7 +82,7 @@ TEST_CASE("the file mailer writes one complete RFC 5322 file per message, in tim
   CHECK(shop::platform::mail::DefaultFrom("Shop <shop@example.com>", "ignored") == "Shop <shop@example.com>");
 }
 
-TEST_CASE("reset and verification events become mails with links; a redelivery sends nothing") {
+TEST_CASE("reset and verification events become mails with links, a redelivery sends nothing") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     TempDir dir;
     IdentityFixture f(database);

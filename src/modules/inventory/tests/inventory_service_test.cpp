@@ -225,7 +225,7 @@ TEST_CASE("reserve is all-or-nothing and names every short SKU") {
   });
 }
 
-TEST_CASE("reserve is idempotent per order; lines of one SKU are summed") {
+TEST_CASE("reserve is idempotent per order, lines of one SKU are summed") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     InventoryFixture f(database);
     auto& s = f.service();

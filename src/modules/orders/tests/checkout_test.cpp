@@ -45,7 +45,7 @@ TEST_CASE("checkout reserves the stock and places a PENDING_PAYMENT order with i
   });
 }
 
-TEST_CASE("a guest order is visible with its token only; a customer's order to its owner and staff") {
+TEST_CASE("a guest order is visible with its token only, a customer's order to its owner and staff") {
   ForEachBackend([](TestDatabase& database) {
     OrdersFixture f(database);
     f.Stock("TEE-S", 10);

@@ -53,7 +53,7 @@ TEST_CASE("authorised → screened and captured → PAID: stock committed, cart 
   });
 }
 
-TEST_CASE("a canceled payment cancels the order and releases its stock; a decline is noted only") {
+TEST_CASE("a canceled payment cancels the order and releases its stock, a decline is noted only") {
   ForEachBackend([](TestDatabase& database) {
     OrdersFixture f(database);
     f.Stock("SKU-2", 3);
@@ -107,7 +107,7 @@ TEST_CASE("an unpaid order expires with its reservation, its intent is voided, a
   });
 }
 
-TEST_CASE("the shopper cancels before payment (stock released); after payment the cancel is refused") {
+TEST_CASE("the shopper cancels before payment (stock released), after payment the cancel is refused") {
   ForEachBackend([](TestDatabase& database) {
     OrdersFixture f(database);
     f.Stock("SKU-4", 4);
@@ -131,7 +131,7 @@ TEST_CASE("the shopper cancels before payment (stock released); after payment th
   });
 }
 
-TEST_CASE("staff ship and deliver a paid order; illegal moves are refused and change nothing") {
+TEST_CASE("staff ship and deliver a paid order, illegal moves are refused and change nothing") {
   ForEachBackend([](TestDatabase& database) {
     OrdersFixture f(database);
     f.Stock("SKU-5", 4);
@@ -196,7 +196,7 @@ TEST_CASE("refunds: partial then the rest, never more than paid, restock once") 
   });
 }
 
-TEST_CASE("screening review holds the order; staff approval captures, rejection cancels and releases") {
+TEST_CASE("screening review holds the order, staff approval captures, rejection cancels and releases") {
   ForEachBackend([](TestDatabase& database) {
     OrdersFixture f(database, 4, ScreeningVerdict::kReview);
     f.Stock("SKU-7", 5);

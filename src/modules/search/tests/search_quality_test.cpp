@@ -47,7 +47,7 @@ TEST_CASE("a one-letter typo finds the product and says what it searched for") {
   CHECK(exact.did_you_mean.empty());
 }
 
-TEST_CASE("phrases match words in order; the last word and word* are prefixes") {
+TEST_CASE("phrases match words in order, the last word and word* are prefixes") {
   SearchFixture f;
   CHECK(Ids(f.Find("\"trail running\"")) == std::vector<std::string>{"p1"});
   CHECK(f.Find("\"running trail\"").items.empty());
@@ -86,7 +86,7 @@ TEST_CASE("facet counts equal the totals of the filtered searches") {
   }
 }
 
-TEST_CASE("facets carry labels; a category filter includes its descendants") {
+TEST_CASE("facets carry labels, a category filter includes its descendants") {
   SearchFixture f;
   const auto all = f.Find("");
   CHECK(all.total == 7);  // the draft is not indexed

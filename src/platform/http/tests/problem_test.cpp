@@ -41,7 +41,7 @@ TEST_CASE("problem+json carries type, title, status, detail, instance and field 
   CHECK(errors[0].as_object().at("message").as_string() == "must be positive");
 }
 
-TEST_CASE("problem+json omits empty members; out-of-stock keeps its own type") {
+TEST_CASE("problem+json omits empty members, out-of-stock keeps its own type") {
   const Response response = Response::Problem(Error{ErrorCode::kOutOfStock, "", {}});
   CHECK(response.status == 409);
   const auto body = boost::json::parse(response.body).as_object();

@@ -262,7 +262,7 @@ TEST_CASE("server: blocking routes run on the pool, non-blocking ones inline") {
   CHECK(blocking_thread != std::thread::id{});
 }
 
-TEST_CASE("server: a full blocking queue answers 503 with Retry-After; I/O keeps flowing") {
+TEST_CASE("server: a full blocking queue answers 503 with Retry-After, I/O keeps flowing") {
   std::promise<void> release;
   std::shared_future<void> released = release.get_future().share();
   std::atomic<int> started{0};

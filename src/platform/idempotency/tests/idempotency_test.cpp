@@ -115,7 +115,7 @@ TEST_CASE("a 5xx or an exception drops the claim so the client can retry") {
   });
 }
 
-TEST_CASE("a claim in progress answers 409; a stale one is taken over; old entries expire") {
+TEST_CASE("a claim in progress answers 409, a stale one is taken over, old entries expire") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     auto db = database.Open();
     shop::testing::ApplyMigrations(*db, {"platform"});

@@ -309,7 +309,7 @@ TEST_CASE("offset paging and cursors: edges and validation") {
   CHECK(search::QueryFingerprint(reordered) == search::QueryFingerprint(reordered2));
 }
 
-TEST_CASE("replacing an identical document writes nothing; a change is visible after the commit interval") {
+TEST_CASE("replacing an identical document writes nothing, a change is visible after the commit interval") {
   TempDir dir;
   search::Index index(Options(dir.path));
   Seed(index);
