@@ -1,6 +1,7 @@
 #include "app/app.hpp"
 
 #include "app/http_observer.hpp"
+#include "app/kv_persistence.hpp"
 #include "app/maintenance.hpp"
 #include "app/routes.hpp"
 #include "platform/core/crash_points.hpp"
@@ -9,11 +10,14 @@
 #include "platform/http/middleware.hpp"
 #include "platform/http/server.hpp"
 #include "platform/http/static_files.hpp"
+#include "platform/kv/embedded_kv.hpp"
 #include "platform/log/log.hpp"
 
 #include <fmt/format.h>
 
 #include <unistd.h>
+
+#include <optional>
 
 namespace shop::app {
 
@@ -246,6 +250,16 @@ int App::Serve() {
 
   Maintenance maintenance(*db_, clock_, std::chrono::hours(24 * config_.events.inbox_retention_days));
   maintenance.Start();
+  // Without Redis, carts and sessions live in this process: restored from
+  // the last snapshot before the first request, saved again at the end.
+  std::optional<KvPersistence> kv_persistence;
+  if (auto* embedded = dynamic_cast<platform::kv::EmbeddedKv*>(kv_.get());
+      embedded != nullptr && config_.redis.snapshot_interval_s > 0) {
+    kv_persistence.emplace(*embedded, std::filesystem::path(config_.data_dir) / "kv.snapshot",
+                           std::chrono::seconds(config_.redis.snapshot_interval_s));
+    kv_persistence->Restore();
+    kv_persistence->Start();
+  }
   if (config_.events.relay_enabled) relay_->Start();
   inventory_->Start();
   payments_->Start();
@@ -278,6 +292,7 @@ int App::Serve() {
   relay_->Stop();
   search_->Stop();
   maintenance.Stop();
+  if (kv_persistence) kv_persistence->Stop();
   logger->info("stopped cleanly");
   return 0;
 }

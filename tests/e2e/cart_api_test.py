@@ -195,6 +195,33 @@ class CartApiTest(ProblemAssertions):
         self.assertNotIn("shop_cart", browser.cookies)
         self.assertProblem(api("GET", f"/api/v1/carts/{guest['id']}"), 404)
 
+    def test_carts_and_sessions_survive_a_restart(self):
+        # Embedded store: through <data_dir>/kv.snapshot, written at shutdown;
+        # Redis: Redis keeps them.
+        sku, _ = new_variant(1200, 10)
+        cart = new_cart()
+        self.assertEqual(api("POST", f"/api/v1/carts/{cart['id']}/items", {"sku": sku, "quantity": 3}).status, 200)
+        email, password, _ = new_customer()
+        browser = Client(SERVER)
+        reply = browser.request("POST", "/api/v1/auth/login", json_body={"email": email, "password": password},
+                                headers=browser.same_origin())
+        self.assertEqual(reply.status, 200, reply.text)
+        self.assertTrue(browser.session)
+
+        SERVER.stop()
+        SERVER.start()
+        TOKENS.clear()
+
+        after = get_cart(cart["id"])
+        self.assertEqual([(l["sku"], l["quantity"]) for l in after["lines"]], [(sku, 3)])
+        reply = browser.request("GET", "/api/v1/me")
+        self.assertEqual(reply.status, 200, reply.text)
+        self.assertEqual(reply.json()["email"], email)
+        if not SERVER.env.get("SHOPD_REDIS_URL"):
+            snapshot = os.path.join(SERVER.data_dir, "kv.snapshot")
+            self.assertTrue(os.path.exists(snapshot))
+            self.assertEqual(os.stat(snapshot).st_mode & 0o077, 0, "readable by the owner only")
+
 
 def setup(server):
     server.create_admin(ADMIN_EMAIL, ADMIN_PASSWORD)

@@ -49,6 +49,7 @@ struct RedisConfig {
   std::string url;  ///< "" → embedded key-value store; "redis://[:pw@]host:port[/db]"
   int pool_size = 8;
   std::int64_t timeout_ms = 2000;
+  std::int64_t snapshot_interval_s = 10;  ///< embedded store only: 0 → memory only
 };
 
 struct EventsConfig {

@@ -245,6 +245,11 @@ std::vector<KeySpec> BuildSchema() {
       In<&C::redis, &RedisConfig::timeout_ms>(
           "redis.timeout_ms", "Bounds connecting, each command and waiting for a free connection.",
           Positive()),
+      In<&C::redis, &RedisConfig::snapshot_interval_s>(
+          "redis.snapshot_interval_s",
+          "With the embedded store (`redis.url` empty): how often its contents (carts, sessions) are written "
+          "to `<data_dir>/kv.snapshot`, besides at shutdown; read back at start. 0 keeps them in memory only.",
+          Range(0, 86'400)),
 
       In<&C::events, &EventsConfig::relay_enabled>("events.relay_enabled",
                                                    "Run the outbox relay in this process."),

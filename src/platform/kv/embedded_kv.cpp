@@ -174,6 +174,25 @@ std::size_t EmbeddedKv::EntryCount() {
   return total;
 }
 
+void EmbeddedKv::ForEachLive(
+    const std::function<void(std::string_view, std::string_view, std::int64_t)>& fn) {
+  const std::int64_t now = clock_.NowMs();
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard.mutex);
+    for (const auto& [key, entry] : shard.map) {
+      if (!Expired(entry, now)) fn(key, entry.value, entry.expires_at_ms);
+    }
+  }
+}
+
+bool EmbeddedKv::Restore(std::string_view key, std::string_view value, std::int64_t expires_at_ms) {
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mutex);
+  if (Expired(Entry{{}, expires_at_ms}, clock_.NowMs())) return false;
+  Put(shard, key, value, expires_at_ms);
+  return true;
+}
+
 std::unique_ptr<KvStore> MakeEmbeddedKv(const Clock& clock) { return std::make_unique<EmbeddedKv>(clock); }
 
 }  // namespace shop::platform::kv

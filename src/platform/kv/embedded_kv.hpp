@@ -1,6 +1,7 @@
 #pragma once
 /// The embedded KvStore (see kv.hpp for the contract). Exposed as a class,
-/// beyond MakeEmbeddedKv, only for EntryCount().
+/// beyond MakeEmbeddedKv, for EntryCount() and for snapshots
+/// (kv_snapshot.hpp), which keep its contents across restarts.
 
 #include "platform/kv/kv.hpp"
 
@@ -31,6 +32,15 @@ class EmbeddedKv final : public KvStore {
   /// Entries held, including expired ones not yet swept (for metrics and
   /// for tests of the sweep). Locks each shard in turn.
   std::size_t EntryCount();
+
+  /// Calls `fn` for every live entry (expires_at_ms 0: never), one shard
+  /// at a time under its lock: writes to other shards go on meanwhile, so
+  /// the result is consistent per key, not across keys.
+  void ForEachLive(const std::function<void(std::string_view key, std::string_view value,
+                                            std::int64_t expires_at_ms)>& fn);
+  /// Stores an entry as a snapshot recorded it; one already expired is
+  /// skipped. Returns whether it was stored.
+  bool Restore(std::string_view key, std::string_view value, std::int64_t expires_at_ms);
 
  private:
   struct StringHash {
