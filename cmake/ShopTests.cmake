@@ -2,7 +2,8 @@
 #
 # A doctest executable linked with the shared doctest main, each TEST_CASE
 # registered with ctest. Does nothing when SHOPD_BUILD_TESTS is off. Test
-# names must not contain ';' (ctest would split them and match nothing).
+# names must not contain ';' (ctest would split them and match nothing; the
+# shared main, tests/support/doctest_main.cpp, fails such a run).
 function(shop_doctest name)
   if(NOT SHOPD_BUILD_TESTS)
     return()
