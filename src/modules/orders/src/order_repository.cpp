@@ -20,6 +20,11 @@ constexpr const char* kOrderColumns =
     "id, number, status, customer_id, email, cart_id, guest_token_hash, subtotal, shipping, tax, total,"
     " prices_include_tax, refunded, shipping_method, shipping_method_name, ship_name, ship_line1, ship_line2,"
     " ship_city, ship_postal_code, ship_country, payment_id, carrier, tracking_number, created_at_ms, updated_at_ms";
+constexpr std::size_t kOrderColumnCount = [] {
+  std::size_t n = 1;
+  for (const char* c = kOrderColumns; *c != '\0'; ++c) n += *c == ',' ? 1 : 0;
+  return n;
+}();
 
 std::string OptionsJson(const std::vector<std::pair<std::string, std::string>>& options) {
   json::array out;
@@ -136,25 +141,27 @@ void OrderRepository::AddTimeline(soci::session& sql, const std::string& order_i
 }
 
 std::optional<StoredOrder> OrderRepository::Find(soci::session& sql, const std::string& id, const Currency& currency) {
+  // The order and its lines in one statement (one round trip, one prepare):
+  // order pages are polled while a payment settles. No orders_lines column
+  // shares a name with one of kOrderColumns, so they need no qualifier.
+  static const std::string query = fmt::format(
+      "SELECT {}, l.sku, l.product_slug, l.name, l.options, l.quantity, l.unit_price, l.line_total"
+      " FROM orders_orders LEFT JOIN orders_lines l ON l.order_id = orders_orders.id"
+      " WHERE orders_orders.id = :id ORDER BY l.position",
+      kOrderColumns);
   std::optional<StoredOrder> found;
-  {
-    soci::rowset<soci::row> rs =
-        (sql.prepare << fmt::format("SELECT {} FROM orders_orders WHERE id = :id", kOrderColumns), soci::use(id));
-    for (const auto& r : rs) found = OrderFromRow(r, currency);
-  }
-  if (!found) return std::nullopt;
-  soci::rowset<soci::row> lines =
-      (sql.prepare << "SELECT sku, product_slug, name, options, quantity, unit_price, line_total FROM orders_lines"
-                      " WHERE order_id = :o ORDER BY position",
-       soci::use(id));
-  for (const auto& r : lines) {
-    found->order.lines.push_back(OrderLine{.sku = Str(r, 0),
-                                           .product_slug = Str(r, 1),
-                                           .name = Str(r, 2),
-                                           .options = ParseOptions(Str(r, 3)),
-                                           .quantity = Int(r, 4),
-                                           .unit_price = Money{Int(r, 5), currency},
-                                           .line_total = Money{Int(r, 6), currency}});
+  soci::rowset<soci::row> rs = (sql.prepare << query, soci::use(id));
+  for (const auto& r : rs) {
+    if (!found) found = OrderFromRow(r, currency);
+    const std::size_t l = kOrderColumnCount;
+    if (IsNull(r, l)) continue;  // an order without lines (LEFT JOIN)
+    found->order.lines.push_back(OrderLine{.sku = Str(r, l),
+                                           .product_slug = Str(r, l + 1),
+                                           .name = Str(r, l + 2),
+                                           .options = ParseOptions(Str(r, l + 3)),
+                                           .quantity = Int(r, l + 4),
+                                           .unit_price = Money{Int(r, l + 5), currency},
+                                           .line_total = Money{Int(r, l + 6), currency}});
   }
   return found;
 }
