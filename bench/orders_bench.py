@@ -39,15 +39,15 @@ import re
 import resource
 import secrets
 import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 import urllib.parse
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(ROOT, "tests", "e2e"))
+from shopd_harness import Server  # noqa: E402  (the e2e tests' way of starting shopd)
 CONFIG = os.path.join(ROOT, "config", "dev.toml")
 ADMIN_EMAIL = "bench-admin@example.com"
 ADMIN_PASSWORD = "bench-" + secrets.token_urlsafe(12)
@@ -59,12 +59,6 @@ CART_COUNT = 2000
 ORDER_SKUS = 100
 PAID_TIMEOUT_S = 30
 POLL_MAX_S = 0.05  # polls back off from --poll-ms to 50 ms: the latency is measured to within that
-
-
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def seconds(value):
@@ -132,69 +126,6 @@ class Conn:
         if self.conn is not None:
             self.conn.close()
             self.conn = None
-
-
-class Shopd:
-    def __init__(self, binary, work, name, extra_env=None):
-        self.binary = binary
-        self.dir = os.path.join(work, name)
-        os.makedirs(self.dir)
-        self.port = free_port()
-        self.base = f"http://127.0.0.1:{self.port}"
-        self.env = {k: v for k, v in os.environ.items() if not k.startswith("SHOPD_")}
-        self.env.update({
-            "SHOPD_HTTP_HOST": "127.0.0.1",
-            "SHOPD_HTTP_PORT": str(self.port),
-            "SHOPD_DATA_DIR": os.path.join(self.dir, "data"),
-            "SHOPD_SHOP_BASE_URL": self.base,
-            "SHOPD_LOG_LEVEL": "warn",
-            "SHOPD_LOG_ACCESS": "false",
-            "SHOPD_CATALOG_SEED_ON_EMPTY": "false",
-            "SHOPD_IDENTITY_LOGIN_MAX_PER_IP": "100000",
-            "SHOPD_IDENTITY_REGISTER_MAX_PER_IP": "100000",
-        })
-        self.env.update(extra_env or {})
-        self.log_path = os.path.join(self.dir, "shopd.log")
-        self.proc = None
-
-    def cli(self, *args):
-        return subprocess.run([self.binary, "--config", CONFIG, *args], env=self.env, cwd=ROOT,
-                              capture_output=True, text=True, timeout=300)
-
-    def start(self, timeout=120):
-        log = open(self.log_path, "a")
-        self.proc = subprocess.Popen([self.binary, "--config", CONFIG, "serve"], env=self.env, cwd=ROOT,
-                                     stdout=log, stderr=subprocess.STDOUT)
-        log.close()
-        conn = Conn(self.port, timeout=2)
-        deadline = time.time() + timeout
-        while time.time() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError(f"shopd exited ({self.proc.returncode}) at start:\n{self.output()}")
-            try:
-                if conn.request("GET", "/livez")[0] == 200:
-                    conn.close()
-                    return
-            except OSError:
-                conn.close()
-            time.sleep(0.05)
-        raise RuntimeError("shopd did not become live:\n" + self.output())
-
-    def output(self):
-        try:
-            with open(self.log_path) as f:
-                return f.read()[-4000:]
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
 
 
 def cpu_seconds(pid):
@@ -300,11 +231,16 @@ def wrk(url, duration, connections, script):
             "requests": total, "socket_errors": errors.group(0) if errors else ""}
 
 
-def bench_cart(args, work, name, extra_env):
-    env = {"SHOPD_CART_MAX_QUANTITY": "10000"}
-    env.update(extra_env)
-    env.update(args.shopd_env)
-    server = Shopd(args.binary, work, f"cart-{name}", env)
+def start_server(args, name, extra_env):
+    """A shopd on a free port in its own data directory, remembered for clean-up."""
+    # Access logs would cost the server CPU the measurement wants.
+    server = Server(args, name, {"SHOPD_LOG_ACCESS": "false", **extra_env, **args.shopd_env})
+    args.servers.append(server)
+    return server
+
+
+def bench_cart(args, name, extra_env):
+    server = start_server(args, f"cart-{name}", {"SHOPD_CART_MAX_QUANTITY": "10000", **extra_env})
     try:
         conn, _, skus = prepare(server, CART_SKUS)
         conn.close()
@@ -319,9 +255,9 @@ def bench_cart(args, work, name, extra_env):
         with open(script, "w") as f:
             f.write(LUA % {"carts": ",".join(json.dumps(c) for c in carts),
                            "skus": ",".join(json.dumps(s) for s in skus)})
-        wrk(server.base + "/", "2s", args.connections, script)  # warm up
+        wrk(server.base_url + "/", "2s", args.connections, script)  # warm up
         cpu0 = cpu_seconds(server.proc.pid)
-        row = wrk(server.base + "/", args.duration, args.connections, script)
+        row = wrk(server.base_url + "/", args.duration, args.connections, script)
         row["server_cpu"] = (cpu_seconds(server.proc.pid) - cpu0) / seconds(args.duration)
         if server.proc.poll() is not None:
             raise RuntimeError(f"shopd died under load:\n{server.output()}")
@@ -330,8 +266,8 @@ def bench_cart(args, work, name, extra_env):
         server.stop()
 
 
-def bench_orders(args, work, name, extra_env):
-    server = Shopd(args.binary, work, f"orders-{name}", {**extra_env, **args.shopd_env})
+def bench_orders(args, name, extra_env):
+    server = start_server(args, f"orders-{name}", extra_env)
     try:
         conn, _, skus = prepare(server, ORDER_SKUS)
         conn.close()
@@ -412,7 +348,8 @@ def main():
     redis_url = os.environ.get("SHOPD_TEST_REDIS_URL")
     pg_url = os.environ.get("SHOPD_TEST_POSTGRES_URL")
 
-    work = tempfile.mkdtemp(prefix="shopd-orders-bench-")
+    args.source_dir = ROOT
+    args.servers = []
     rows = []  # (test, backend, row)
     skipped = []
     failed = []
@@ -427,14 +364,14 @@ def main():
 
     try:
         if args.only != "orders":
-            attempt("add-to-cart", "embedded", lambda: bench_cart(args, work, "embedded", {}))
+            attempt("add-to-cart", "embedded", lambda: bench_cart(args, "embedded", {}))
             if redis_url:
                 attempt("add-to-cart", "redis",
-                        lambda: bench_cart(args, work, "redis", {"SHOPD_REDIS_URL": redis_url}))
+                        lambda: bench_cart(args, "redis", {"SHOPD_REDIS_URL": redis_url}))
             else:
                 skipped.append("add-to-cart on Redis: SHOPD_TEST_REDIS_URL is not set (scripts/test-servers.sh)")
         if args.only != "cart":
-            attempt("paid orders", "sqlite", lambda: bench_orders(args, work, "sqlite", {}))
+            attempt("paid orders", "sqlite", lambda: bench_orders(args, "sqlite", {}))
             if pg_url:
                 pg_backend = "postgres+redis" if redis_url else "postgres"
 
@@ -444,7 +381,7 @@ def main():
                         env = {"SHOPD_DATABASE_URL": url}
                         if redis_url:
                             env["SHOPD_REDIS_URL"] = redis_url
-                        return bench_orders(args, work, "postgres", env)
+                        return bench_orders(args, "postgres", env)
                     finally:
                         drop_postgres_database(pg_url, name)
                 attempt("paid orders", pg_backend, pg_run)
@@ -452,10 +389,12 @@ def main():
                 skipped.append("paid orders on PostgreSQL: SHOPD_TEST_POSTGRES_URL is not set "
                                "(scripts/test-servers.sh)")
     finally:
-        if failed or os.environ.get("BENCH_KEEP") == "1":
-            print(f"(logs kept in {work})", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
+        for server in args.servers:
+            server.stop()
+            if failed or os.environ.get("BENCH_KEEP") == "1":
+                print(f"(logs kept in {server.dir})", file=sys.stderr)
+            else:
+                server.cleanup()
 
     print(f"\n{args.connections} concurrent shoppers, {args.duration} per measurement, one shopd "
           f"(dev.toml: 1 io thread, 4 blocking threads), {os.cpu_count()} CPUs shared with the load generator")
