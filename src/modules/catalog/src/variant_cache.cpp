@@ -3,10 +3,9 @@
 namespace shop::catalog {
 
 VariantCache::VariantCache(std::size_t capacity, std::chrono::milliseconds max_age, Now now)
-    : capacity_(capacity), max_age_(max_age), now_(std::move(now)), entries_(capacity) {}
+    : max_age_(max_age), now_(std::move(now)), entries_(capacity) {}
 
 std::optional<SellableVariant> VariantCache::Find(const std::string& sku) {
-  if (!enabled()) return std::nullopt;
   auto slot = entries_.Find(sku);
   if (!slot || now_() - slot->stored > max_age_) return std::nullopt;
   return *slot->variant;
@@ -18,7 +17,6 @@ std::uint64_t VariantCache::Generation() const {
 }
 
 void VariantCache::Put(const SellableVariant& variant, std::uint64_t generation) {
-  if (!enabled()) return;
   std::lock_guard lock(generation_mutex_);
   if (generation != generation_) return;
   entries_.Put(variant.sku, Slot{std::make_shared<const SellableVariant>(variant), now_()});

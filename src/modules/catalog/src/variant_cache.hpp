@@ -35,7 +35,6 @@ class VariantCache {
   void Put(const SellableVariant& variant, std::uint64_t generation);
   void DropProduct(const std::string& product_id);
   void Clear();
-  bool enabled() const { return capacity_ > 0; }
 
  private:
   struct Slot {
@@ -43,7 +42,6 @@ class VariantCache {
     std::chrono::steady_clock::time_point stored;
   };
 
-  std::size_t capacity_;
   std::chrono::milliseconds max_age_;
   Now now_;
   // Taken by Put and the drops, so checking the generation and storing are

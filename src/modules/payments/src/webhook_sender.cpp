@@ -33,11 +33,12 @@ struct Transfer {
   }
 };
 
-bool Prepare(Transfer& t, const std::string& url, std::chrono::milliseconds timeout) {
+/// On failure leaves `t.easy` null with the error set; RunAll skips it.
+void Prepare(Transfer& t, const std::string& url, std::chrono::milliseconds timeout) {
   t.easy = curl_easy_init();
   if (!t.easy) {
     t.error = "curl_easy_init failed";
-    return false;
+    return;
   }
   t.headers = curl_slist_append(t.headers, "Content-Type: application/json");
   t.headers = curl_slist_append(t.headers, t.signature_header.c_str());
@@ -52,7 +53,6 @@ bool Prepare(Transfer& t, const std::string& url, std::chrono::milliseconds time
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, Discard);
   curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
   curl_easy_setopt(c, CURLOPT_PRIVATE, &t);
-  return true;
 }
 
 void Finish(Transfer& t, CURLcode rc) {

@@ -91,13 +91,12 @@ void CatalogModule::RegisterRoutes(platform::http::Router& router) {
 
 void CatalogModule::RegisterSubscriptions(platform::events::Bus& bus) {
   ProductCache& cache = impl_->cache;
-  bus.On<events::ProductChanged>("catalog.product_cache",
-                                 [&cache](const events::ProductChanged& e, const platform::events::Envelope&) {
-                                   cache.DropSlug(e.slug);
-                                 });
   CatalogStore& store = impl_->store;
-  bus.On<events::ProductChanged>("catalog.variant_cache",
-                                 [&store](const events::ProductChanged& e, const platform::events::Envelope&) {
+  // Another instance changed a product: drop what this one cached of it
+  // (the rendered document and the sellable variants).
+  bus.On<events::ProductChanged>("catalog.product_cache",
+                                 [&cache, &store](const events::ProductChanged& e, const platform::events::Envelope&) {
+                                   cache.DropSlug(e.slug);
                                    store.ForgetProduct(e.product_id);
                                  });
   bus.On<inventory::events::StockChanged>(
