@@ -63,14 +63,14 @@ ConnectionPool::ConnectionPool(ConnectionTarget target, PoolOptions options)
       std::error_code ec;
       std::filesystem::create_directories(parent, ec);
       if (ec) {
-        throw DbError(DbErrorKind::kUnavailable,
-                      "cannot create directory " + parent.string() + ": " + ec.message());
+        throw DbError(DbErrorKind::kUnavailable, "cannot create directory " + parent.string() + ": " + ec.message());
       }
     }
   }
-  sessions_.reserve(options_.size);
+  sessions_.resize(options_.size);
+  statements_.resize(options_.size);
   for (std::size_t i = 0; i < options_.size; ++i) {
-    sessions_.push_back(Connect());
+    Reconnect(i);
     needs_reconnect_.push_back(false);
     free_.push_back(options_.size - 1 - i);
   }
@@ -93,10 +93,16 @@ std::unique_ptr<soci::session> ConnectionPool::Connect() const {
   } catch (const soci::soci_error& e) {
     DbError classified = ToDbError(e);
     // Failing to open or configure a connection is always "cannot reach the database".
-    throw DbError(
-        classified.kind() == DbErrorKind::kRetryable ? DbErrorKind::kRetryable : DbErrorKind::kUnavailable,
-        classified.what());
+    throw DbError(classified.kind() == DbErrorKind::kRetryable ? DbErrorKind::kRetryable : DbErrorKind::kUnavailable,
+                  classified.what());
   }
+}
+
+void ConnectionPool::Reconnect(std::size_t slot) {
+  std::unique_ptr<soci::session> fresh = Connect();  // on failure the slot keeps what it had
+  statements_[slot].reset();
+  sessions_[slot] = std::move(fresh);
+  statements_[slot] = std::make_unique<StatementCache>(*sessions_[slot], target_.dialect);
 }
 
 bool ConnectionPool::IsBroken(soci::session& session) const {
@@ -123,7 +129,7 @@ ConnectionPool::Lease ConnectionPool::Acquire(std::optional<std::chrono::millise
   // ours alone until released.
   try {
     if (reconnect || IsBroken(*sessions_[slot])) {
-      sessions_[slot] = Connect();
+      Reconnect(slot);
       std::lock_guard lock(mutex_);
       needs_reconnect_[slot] = false;
     }
@@ -131,7 +137,7 @@ ConnectionPool::Lease ConnectionPool::Acquire(std::optional<std::chrono::millise
     Release(slot, true);
     throw;
   }
-  return Lease(this, slot, sessions_[slot].get());
+  return Lease(this, slot, sessions_[slot].get(), statements_[slot].get());
 }
 
 void ConnectionPool::Release(std::size_t slot, bool broken) {
@@ -144,7 +150,11 @@ void ConnectionPool::Release(std::size_t slot, bool broken) {
 }
 
 ConnectionPool::Lease::Lease(Lease&& other) noexcept
-    : pool_(other.pool_), slot_(other.slot_), session_(other.session_), broken_(other.broken_) {
+    : pool_(other.pool_),
+      slot_(other.slot_),
+      session_(other.session_),
+      statements_(other.statements_),
+      broken_(other.broken_) {
   other.pool_ = nullptr;
 }
 

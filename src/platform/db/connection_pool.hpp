@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "platform/db/connection_url.hpp"
+#include "platform/db/statement_cache.hpp"
 
 namespace soci {
 class session;
@@ -45,16 +46,19 @@ class ConnectionPool {
     Lease& operator=(Lease&&) = delete;
     ~Lease();
     soci::session& session() const { return *session_; }
+    /// The connection's prepared statements; replaced with the connection.
+    StatementCache& statements() const { return *statements_; }
     /// The connection is in an unknown state: replace it before its next use.
     void MarkBroken() { broken_ = true; }
 
    private:
     friend class ConnectionPool;
-    Lease(ConnectionPool* pool, std::size_t slot, soci::session* session)
-        : pool_(pool), slot_(slot), session_(session) {}
+    Lease(ConnectionPool* pool, std::size_t slot, soci::session* session, StatementCache* statements)
+        : pool_(pool), slot_(slot), session_(session), statements_(statements) {}
     ConnectionPool* pool_;
     std::size_t slot_;
     soci::session* session_;
+    StatementCache* statements_;
     bool broken_ = false;
   };
 
@@ -65,12 +69,17 @@ class ConnectionPool {
 
  private:
   std::unique_ptr<soci::session> Connect() const;
+  // Opens slot `slot`'s connection, closing the one it had (statements first).
+  void Reconnect(std::size_t slot);
   void Release(std::size_t slot, bool broken);
   bool IsBroken(soci::session& session) const;
 
   ConnectionTarget target_;
   PoolOptions options_;
   std::vector<std::unique_ptr<soci::session>> sessions_;
+  // Declared after sessions_, so destroyed before them: a statement must be
+  // finalized while its connection is open.
+  std::vector<std::unique_ptr<StatementCache>> statements_;
   std::vector<bool> needs_reconnect_;
   std::vector<std::size_t> free_;
   std::mutex mutex_;

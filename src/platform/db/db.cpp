@@ -2,6 +2,8 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 
+#include "platform/db/prepared.hpp"
+
 #include <algorithm>
 #include <random>
 #include <thread>
@@ -24,8 +26,8 @@ void SleepBeforeRetry(int attempt) {
   auto base = std::min(kRetryMax, kRetryBase * (1 << std::min(attempt, 10)));
   // Jitter keeps two writers that collided from colliding again in lockstep.
   std::uniform_real_distribution<double> jitter(0.5, 1.5);
-  std::this_thread::sleep_for(std::chrono::microseconds(
-      static_cast<std::int64_t>(std::chrono::microseconds(base).count() * jitter(rng))));
+  std::this_thread::sleep_for(
+      std::chrono::microseconds(static_cast<std::int64_t>(std::chrono::microseconds(base).count() * jitter(rng))));
 }
 
 // A connection the server dropped reports odd SQLSTATEs (or none); its
@@ -36,6 +38,17 @@ bool ConnectionLost(soci::session& session, Dialect dialect) {
   return backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
 }
 
+// Transaction control. SQLite runs it through the statement cache like any
+// statement; PostgreSQL as a simple query (its BEGIN is no plannable
+// statement, and a simple query is one round trip either way).
+void Control(soci::session& session, Dialect dialect, const char* sql) {
+  if (dialect == Dialect::kSqlite) {
+    Exec(session, sql);
+  } else {
+    session << sql;
+  }
+}
+
 }  // namespace
 
 std::unique_ptr<Db> Db::Open(const DbOptions& options) {
@@ -44,8 +57,7 @@ std::unique_ptr<Db> Db::Open(const DbOptions& options) {
 
 Db::Db(ConnectionTarget target, const DbOptions& options)
     : options_(options),
-      pool_(std::move(target),
-            PoolOptions{options.pool_size, options.busy_timeout, options.acquire_timeout}) {}
+      pool_(std::move(target), PoolOptions{options.pool_size, options.busy_timeout, options.acquire_timeout}) {}
 
 Db::~Db() = default;
 
@@ -61,13 +73,14 @@ void Db::RunTransaction(const std::function<bool(Tx&)>& body) {
       if (dialect() == Dialect::kSqlite) writer = std::unique_lock(sqlite_writer_);
       ConnectionPool::Lease lease = pool_.Acquire();
       soci::session& session = lease.session();
+      StatementCache::Activation statements(lease.statements());
       Tx tx(session, dialect());
       bool open = false;
       try {
-        session << (dialect() == Dialect::kSqlite ? kBeginSqlite : kBeginPostgres);
+        Control(session, dialect(), dialect() == Dialect::kSqlite ? kBeginSqlite : kBeginPostgres);
         open = true;
         if (!body(tx)) {
-          session << kRollback;
+          Control(session, dialect(), kRollback);
           return;
         }
         // Index loop: a hook may register further hooks.
@@ -75,13 +88,13 @@ void Db::RunTransaction(const std::function<bool(Tx&)>& body) {
           auto hook = tx.before_commit_[i];
           hook(tx);
         }
-        session << kCommit;
+        Control(session, dialect(), kCommit);
         committed = true;
         after_commit = std::move(tx.after_commit_);
       } catch (...) {
         if (open) {
           try {
-            session << kRollback;
+            Control(session, dialect(), kRollback);
           } catch (...) {
             // Whatever state the connection is in, it must not be reused as is.
             lease.MarkBroken();
@@ -131,6 +144,7 @@ void Db::RunTransaction(const std::function<bool(Tx&)>& body) {
 
 void Db::RunWithSession(const std::function<void(soci::session&)>& body) {
   ConnectionPool::Lease lease = pool_.Acquire();
+  StatementCache::Activation statements(lease.statements());
   try {
     body(lease.session());
   } catch (const soci::soci_error& e) {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <string>
 
+#include "platform/db/prepared.hpp"
+
 namespace shop::platform::events {
 namespace {
 
@@ -16,18 +18,15 @@ constexpr const char* kPrune = "DELETE FROM events_inbox WHERE recorded_at_ms < 
 
 }  // namespace
 
-bool Inbox::TryRecord(db::Tx& tx, std::string_view consumer, std::string_view event_id,
-                      std::int64_t recorded_at_ms) {
+bool Inbox::TryRecord(db::Tx& tx, std::string_view consumer, std::string_view event_id, std::int64_t recorded_at_ms) {
   std::string consumer_value(consumer), event_value(event_id), inserted;
   soci::indicator inserted_ind = soci::i_null;
-  tx.sql() << kRecord, soci::use(consumer_value), soci::use(event_value), soci::use(recorded_at_ms),
-      soci::into(inserted, inserted_ind);
-  return tx.sql().got_data();
+  return db::Exec(tx.sql(), kRecord, soci::use(consumer_value), soci::use(event_value), soci::use(recorded_at_ms),
+                  soci::into(inserted, inserted_ind));
 }
 
 bool Inbox::TryRecord(db::Tx& tx, std::string_view consumer, std::string_view event_id) {
-  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
-                 std::chrono::system_clock::now().time_since_epoch())
+  auto now = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
                  .count();
   return TryRecord(tx, consumer, event_id, now);
 }

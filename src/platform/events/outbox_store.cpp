@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <string>
 
+#include "platform/db/prepared.hpp"
+
 namespace shop::platform::events::store {
 namespace {
 
@@ -83,36 +85,36 @@ constexpr const char* kTakeDeadLetter =
 
 constexpr const char* kDeadLetterIds = "SELECT id FROM events_dead_letters ORDER BY id";
 
-long long Affected(soci::statement& st) { return st.get_affected_rows(); }
-
 }  // namespace
 
 std::int64_t NextAggregateSeq(db::Tx& tx, std::string_view aggregate_type, std::string_view aggregate_id) {
   std::string type(aggregate_type), id(aggregate_id);
   std::int64_t seq = 0;
-  tx.sql() << kNextSeq, soci::use(type), soci::use(id), soci::into(seq);
+  db::Exec(tx.sql(), kNextSeq, soci::use(type), soci::use(id), soci::into(seq));
   return seq;
 }
 
 void Insert(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
-  tx.sql() << kInsert, soci::use(e.id), soci::use(e.type), soci::use(e.occurred_at_ms),
-      soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.aggregate_seq),
-      soci::use(e.trace_id), soci::use(e.payload), soci::use(due_at_ms);
+  db::Exec(tx.sql(), kInsert, soci::use(e.id), soci::use(e.type), soci::use(e.occurred_at_ms),
+           soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.aggregate_seq), soci::use(e.trace_id),
+           soci::use(e.payload), soci::use(due_at_ms));
 }
 
-std::vector<Envelope> Claim(db::Tx& tx, std::string_view owner, std::int64_t now_ms,
-                            std::int64_t lease_until_ms, int limit) {
+std::vector<Envelope> Claim(db::Tx& tx, std::string_view owner, std::int64_t now_ms, std::int64_t lease_until_ms,
+                            int limit) {
   std::vector<Envelope> claimed;
   std::string owner_value(owner);
   Envelope e;
   const std::string& sql = tx.dialect() == db::Dialect::kPostgres ? kClaimPostgres : kClaimSqlite;
-  soci::statement st =
-      (tx.sql().prepare << sql, soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
-       soci::into(e.aggregate_type), soci::into(e.aggregate_id), soci::into(e.aggregate_seq),
-       soci::into(e.trace_id), soci::into(e.payload), soci::into(e.attempts), soci::use(owner_value),
-       soci::use(lease_until_ms), soci::use(now_ms), soci::use(now_ms), soci::use(limit));
-  st.execute();
-  while (st.fetch()) claimed.push_back(e);
+  db::Prepared st(tx.sql(), sql, soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
+                  soci::into(e.aggregate_type), soci::into(e.aggregate_id), soci::into(e.aggregate_seq),
+                  soci::into(e.trace_id), soci::into(e.payload), soci::into(e.attempts), soci::use(owner_value),
+                  soci::use(lease_until_ms), soci::use(now_ms), soci::use(now_ms), soci::use(limit));
+  if (st.Execute()) {
+    do {
+      claimed.push_back(e);
+    } while (st.Fetch());
+  }
   // RETURNING has no order; delivery goes by id.
   std::sort(claimed.begin(), claimed.end(), [](const Envelope& a, const Envelope& b) { return a.id < b.id; });
   return claimed;
@@ -123,35 +125,32 @@ std::int64_t Complete(db::Tx& tx, std::string_view owner, const std::vector<std:
   boost::json::array array;
   for (const std::string& id : ids) array.emplace_back(id);
   std::string ids_json = boost::json::serialize(array), owner_value(owner);
-  soci::statement st =
-      (tx.sql().prepare << (tx.dialect() == db::Dialect::kPostgres ? kCompletePostgres : kCompleteSqlite),
-       soci::use(owner_value), soci::use(ids_json));
-  st.execute(true);
-  return Affected(st);
+  db::Prepared st(tx.sql(), tx.dialect() == db::Dialect::kPostgres ? kCompletePostgres : kCompleteSqlite,
+                  soci::use(owner_value), soci::use(ids_json));
+  st.Execute();
+  return st->get_affected_rows();
 }
 
 bool Reschedule(db::Tx& tx, std::string_view id, std::string_view owner, std::string_view error,
                 std::int64_t next_attempt_at_ms) {
   std::string id_value(id), owner_value(owner), error_value(error);
-  soci::statement st = (tx.sql().prepare << kReschedule, soci::use(error_value),
-                        soci::use(next_attempt_at_ms), soci::use(id_value), soci::use(owner_value));
-  st.execute(true);
-  return Affected(st) > 0;
+  db::Prepared st(tx.sql(), kReschedule, soci::use(error_value), soci::use(next_attempt_at_ms), soci::use(id_value),
+                  soci::use(owner_value));
+  st.Execute();
+  return st->get_affected_rows() > 0;
 }
 
 bool MoveToDeadLetters(db::Tx& tx, std::string_view id, std::string_view owner, std::string_view error,
                        std::int64_t now_ms) {
   std::string id_value(id), owner_value(owner), error_value(error);
   Envelope e;
-  tx.sql() << kTakeForDeadLetter, soci::use(id_value), soci::use(owner_value), soci::into(e.id),
-      soci::into(e.type), soci::into(e.occurred_at_ms), soci::into(e.aggregate_type),
-      soci::into(e.aggregate_id), soci::into(e.aggregate_seq), soci::into(e.trace_id), soci::into(e.payload),
-      soci::into(e.attempts);
+  tx.sql() << kTakeForDeadLetter, soci::use(id_value), soci::use(owner_value), soci::into(e.id), soci::into(e.type),
+      soci::into(e.occurred_at_ms), soci::into(e.aggregate_type), soci::into(e.aggregate_id),
+      soci::into(e.aggregate_seq), soci::into(e.trace_id), soci::into(e.payload), soci::into(e.attempts);
   if (!tx.sql().got_data()) return false;
   tx.sql() << kInsertDeadLetter, soci::use(e.id), soci::use(e.type), soci::use(e.occurred_at_ms),
-      soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.aggregate_seq),
-      soci::use(e.trace_id), soci::use(e.payload), soci::use(e.attempts), soci::use(error_value),
-      soci::use(now_ms);
+      soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.aggregate_seq), soci::use(e.trace_id),
+      soci::use(e.payload), soci::use(e.attempts), soci::use(error_value), soci::use(now_ms);
   return true;
 }
 
@@ -170,11 +169,10 @@ std::vector<DeadLetter> ListDeadLetters(soci::session& sql, std::string_view aft
   std::string after(after_id);
   DeadLetter row;
   Envelope& e = row.envelope;
-  soci::statement st =
-      (sql.prepare << kListDead, soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
-       soci::into(e.aggregate_type), soci::into(e.aggregate_id), soci::into(e.aggregate_seq),
-       soci::into(e.trace_id), soci::into(e.payload), soci::into(e.attempts), soci::into(row.last_error),
-       soci::into(row.dead_at_ms), soci::use(after), soci::use(limit));
+  soci::statement st = (sql.prepare << kListDead, soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
+                        soci::into(e.aggregate_type), soci::into(e.aggregate_id), soci::into(e.aggregate_seq),
+                        soci::into(e.trace_id), soci::into(e.payload), soci::into(e.attempts),
+                        soci::into(row.last_error), soci::into(row.dead_at_ms), soci::use(after), soci::use(limit));
   st.execute();
   while (st.fetch()) out.push_back(row);
   return out;
@@ -183,9 +181,9 @@ std::vector<DeadLetter> ListDeadLetters(soci::session& sql, std::string_view aft
 bool Redrive(db::Tx& tx, std::string_view id, std::int64_t now_ms) {
   std::string id_value(id);
   Envelope e;
-  tx.sql() << kTakeDeadLetter, soci::use(id_value), soci::into(e.id), soci::into(e.type),
-      soci::into(e.occurred_at_ms), soci::into(e.aggregate_type), soci::into(e.aggregate_id),
-      soci::into(e.aggregate_seq), soci::into(e.trace_id), soci::into(e.payload);
+  tx.sql() << kTakeDeadLetter, soci::use(id_value), soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
+      soci::into(e.aggregate_type), soci::into(e.aggregate_id), soci::into(e.aggregate_seq), soci::into(e.trace_id),
+      soci::into(e.payload);
   if (!tx.sql().got_data()) return false;
   Insert(tx, e, now_ms);
   return true;

@@ -2,6 +2,7 @@
 
 #include "platform/core/error.hpp"
 #include "platform/crypto/hmac.hpp"
+#include "platform/db/prepared.hpp"
 
 #include <soci/soci.h>
 
@@ -32,22 +33,23 @@ constexpr const char* kPrune =
     "DELETE FROM platform_idempotency_keys WHERE (status = 'done' AND created_at_ms < :done_before)"
     " OR (status = 'running' AND created_at_ms < :running_before)";
 
-Claim BeginInTx(db::Tx& tx, const std::string& scope, const std::string& key, const std::string& hash,
-                std::int64_t now, std::int64_t retention_ms, std::int64_t lock_timeout_ms) {
+Claim BeginInTx(db::Tx& tx, const std::string& scope, const std::string& key, const std::string& hash, std::int64_t now,
+                std::int64_t retention_ms, std::int64_t lock_timeout_ms) {
   std::string inserted;
   soci::indicator inserted_ind = soci::i_null;
-  tx.sql() << kInsertClaim, soci::use(scope), soci::use(key), soci::use(hash), soci::use(now),
-      soci::into(inserted, inserted_ind);
-  if (tx.sql().got_data()) return {ClaimKind::kFresh, std::nullopt};
+  if (db::Exec(tx.sql(), kInsertClaim, soci::use(scope), soci::use(key), soci::use(hash), soci::use(now),
+               soci::into(inserted, inserted_ind)))
+    return {ClaimKind::kFresh, std::nullopt};
 
   std::string stored_hash, status, content_type, location, body;
   int code = 0;
   std::int64_t created = 0;
-  tx.sql() << kSelect, soci::use(scope), soci::use(key), soci::into(stored_hash), soci::into(status),
-      soci::into(code), soci::into(content_type), soci::into(location), soci::into(body), soci::into(created);
   // The row existed a moment ago; if it vanished (abandoned meanwhile) the
   // caller's retry claims it.
-  if (!tx.sql().got_data()) return {ClaimKind::kInProgress, std::nullopt};
+  if (!db::Exec(tx.sql(), kSelect, soci::use(scope), soci::use(key), soci::into(stored_hash), soci::into(status),
+                soci::into(code), soci::into(content_type), soci::into(location), soci::into(body),
+                soci::into(created)))
+    return {ClaimKind::kInProgress, std::nullopt};
 
   const bool expired = status == "done" ? created < now - retention_ms : created < now - lock_timeout_ms;
   if (expired) {
@@ -62,8 +64,8 @@ Claim BeginInTx(db::Tx& tx, const std::string& scope, const std::string& key, co
 }
 
 void CompleteInTx(db::Tx& tx, const std::string& scope, const std::string& key, const StoredResponse& response) {
-  tx.sql() << kComplete, soci::use(response.status), soci::use(response.content_type),
-      soci::use(response.location), soci::use(response.body), soci::use(scope), soci::use(key);
+  db::Exec(tx.sql(), kComplete, soci::use(response.status), soci::use(response.content_type),
+           soci::use(response.location), soci::use(response.body), soci::use(scope), soci::use(key));
 }
 
 http::Response Refusal(ErrorCode code, std::string detail, std::string_view instance) {
@@ -120,8 +122,8 @@ std::int64_t IdempotencyStore::Prune() {
 std::string RequestHash(const http::Request& request) {
   // Length-prefixed fields, so ("a", "bc") and ("ab", "c") hash differently.
   std::string material;
-  for (std::string_view part : {http::MethodName(request.method), std::string_view(request.path),
-                                std::string_view(request.body)}) {
+  for (std::string_view part :
+       {http::MethodName(request.method), std::string_view(request.path), std::string_view(request.body)}) {
     material += std::to_string(part.size());
     material += ':';
     material += part;
@@ -138,17 +140,15 @@ http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& 
   }
   const std::string key(*header);
   if (!IsValidKey(key)) {
-    return Refusal(ErrorCode::kInvalidInput,
-                   "Idempotency-Key must be 1 to 255 visible ASCII characters", request.path);
+    return Refusal(ErrorCode::kInvalidInput, "Idempotency-Key must be 1 to 255 visible ASCII characters", request.path);
   }
   const Claim claim = store.Begin(scope, key, RequestHash(request));
   switch (claim.kind) {
     case ClaimKind::kMismatch:
-      return Refusal(ErrorCode::kUnprocessable,
-                     "this Idempotency-Key was already used for a different request", request.path);
-    case ClaimKind::kInProgress:
-      return Refusal(ErrorCode::kConflict, "a request with this Idempotency-Key is still in progress",
+      return Refusal(ErrorCode::kUnprocessable, "this Idempotency-Key was already used for a different request",
                      request.path);
+    case ClaimKind::kInProgress:
+      return Refusal(ErrorCode::kConflict, "a request with this Idempotency-Key is still in progress", request.path);
     case ClaimKind::kReplay: {
       http::Response replay;
       replay.status = claim.stored->status;

@@ -1,5 +1,7 @@
 #include "ledger_repository.hpp"
 
+#include "platform/db/prepared.hpp"
+
 namespace shop::inventory {
 namespace {
 
@@ -26,9 +28,9 @@ MovementKind KindFromName(const std::string& name) {
 
 void LedgerRepository::Insert(soci::session& sql, const Movement& m) {
   const std::string kind(MovementKindName(m.kind));
-  sql << kInsert, soci::use(m.id), soci::use(m.sku.value), soci::use(kind), soci::use(m.on_hand_delta),
-      soci::use(m.reserved_delta), soci::use(m.on_hand_after), soci::use(m.reserved_after), soci::use(m.reason),
-      soci::use(m.actor), soci::use(m.order_id), soci::use(m.at_ms);
+  platform::db::Exec(sql, kInsert, soci::use(m.id), soci::use(m.sku.value), soci::use(kind), soci::use(m.on_hand_delta),
+                     soci::use(m.reserved_delta), soci::use(m.on_hand_after), soci::use(m.reserved_after),
+                     soci::use(m.reason), soci::use(m.actor), soci::use(m.order_id), soci::use(m.at_ms));
 }
 
 std::vector<Movement> LedgerRepository::List(soci::session& sql, const std::string& sku, int limit,
@@ -50,16 +52,15 @@ std::vector<Movement> LedgerRepository::List(soci::session& sql, const std::stri
     }
   };
   if (before_id) {
-    soci::statement s = (sql.prepare << kListBefore, soci::into(m.id), soci::into(m.sku.value), soci::into(kind),
-                         soci::into(ohd), soci::into(rd), soci::into(oha), soci::into(ra), soci::into(m.reason),
-                         soci::into(m.actor), soci::into(m.order_id), soci::into(at), soci::use(sku),
-                         soci::use(*before_id), soci::use(limit));
+    soci::statement s =
+        (sql.prepare << kListBefore, soci::into(m.id), soci::into(m.sku.value), soci::into(kind), soci::into(ohd),
+         soci::into(rd), soci::into(oha), soci::into(ra), soci::into(m.reason), soci::into(m.actor),
+         soci::into(m.order_id), soci::into(at), soci::use(sku), soci::use(*before_id), soci::use(limit));
     run(s);
   } else {
     soci::statement s = (sql.prepare << kListFirst, soci::into(m.id), soci::into(m.sku.value), soci::into(kind),
                          soci::into(ohd), soci::into(rd), soci::into(oha), soci::into(ra), soci::into(m.reason),
-                         soci::into(m.actor), soci::into(m.order_id), soci::into(at), soci::use(sku),
-                         soci::use(limit));
+                         soci::into(m.actor), soci::into(m.order_id), soci::into(at), soci::use(sku), soci::use(limit));
     run(s);
   }
   return out;

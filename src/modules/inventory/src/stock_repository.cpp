@@ -1,9 +1,14 @@
 #include "stock_repository.hpp"
 
+#include "platform/db/prepared.hpp"
+
 #include <algorithm>
 
 namespace shop::inventory {
 namespace {
+
+using platform::db::Exec;
+using platform::db::Prepared;
 
 constexpr const char* kInsert =
     "INSERT INTO inventory_stock (sku, location_id, on_hand, reserved, created_at_ms, updated_at_ms)"
@@ -61,16 +66,16 @@ std::vector<StockRow> FetchAll(soci::statement& st, Raw& r) {
 }  // namespace
 
 bool StockRepository::InsertIfMissing(soci::session& sql, const std::string& sku, std::int64_t now_ms) {
-  soci::statement st = (sql.prepare << kInsert, soci::use(sku), soci::use(now_ms), soci::use(now_ms));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+  Prepared st(sql, kInsert, soci::use(sku), soci::use(now_ms), soci::use(now_ms));
+  st.Execute();
+  return st->get_affected_rows() > 0;
 }
 
 std::optional<StockRow> StockRepository::Find(soci::session& sql, const std::string& sku) {
   Raw r;
-  sql << kFind, soci::use(sku), soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
-      soci::into(r.threshold, r.threshold_ind);
-  if (!sql.got_data()) return std::nullopt;
+  if (!Exec(sql, kFind, soci::use(sku), soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
+            soci::into(r.threshold, r.threshold_ind)))
+    return std::nullopt;
   return r.ToRow();
 }
 
@@ -92,32 +97,28 @@ std::vector<StockRow> StockRepository::FindMany(soci::session& sql, const std::v
       text += ")";
     }
     Raw r;
-    soci::statement st(sql);
-    st.exchange(soci::into(r.sku));
-    st.exchange(soci::into(r.on_hand));
-    st.exchange(soci::into(r.reserved));
-    st.exchange(soci::into(r.threshold, r.threshold_ind));
-    for (std::size_t i = begin; i < end; ++i) st.exchange(soci::use(skus[i]));
-    st.alloc();
-    st.prepare(text);
-    st.define_and_bind();
-    st.execute();
-    while (st.fetch()) out.push_back(r.ToRow());
+    // One text per chunk length (at most kChunk of them), so the cache holds them.
+    Prepared st(sql, text, soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
+                soci::into(r.threshold, r.threshold_ind));
+    for (std::size_t i = begin; i < end; ++i) st.Bind(soci::use(skus[i]));
+    if (!st.Execute()) continue;
+    do {
+      out.push_back(r.ToRow());
+    } while (st.Fetch());
   }
   std::sort(out.begin(), out.end(), [](const StockRow& a, const StockRow& b) { return a.sku < b.sku; });
   return out;
 }
 
-std::optional<StockRow> StockRepository::Apply(soci::session& sql, const std::string& sku,
-                                               std::int64_t on_hand_delta, std::int64_t reserved_delta,
-                                               std::int64_t now_ms) {
+std::optional<StockRow> StockRepository::Apply(soci::session& sql, const std::string& sku, std::int64_t on_hand_delta,
+                                               std::int64_t reserved_delta, std::int64_t now_ms) {
   Raw r;
   const std::int64_t max = kMaxOnHand;
-  sql << kApply, soci::use(on_hand_delta), soci::use(reserved_delta), soci::use(now_ms), soci::use(sku),
-      soci::use(reserved_delta), soci::use(on_hand_delta), soci::use(reserved_delta), soci::use(on_hand_delta),
-      soci::use(max), soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
-      soci::into(r.threshold, r.threshold_ind);
-  if (!sql.got_data()) return std::nullopt;
+  if (!Exec(sql, kApply, soci::use(on_hand_delta), soci::use(reserved_delta), soci::use(now_ms), soci::use(sku),
+            soci::use(reserved_delta), soci::use(on_hand_delta), soci::use(reserved_delta), soci::use(on_hand_delta),
+            soci::use(max), soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
+            soci::into(r.threshold, r.threshold_ind)))
+    return std::nullopt;
   return r.ToRow();
 }
 
@@ -142,14 +143,13 @@ std::vector<StockRow> StockRepository::Search(soci::session& sql, const std::str
   pattern += '%';
   Raw r;
   if (after) {
-    soci::statement st = (sql.prepare << kSearchAfter, soci::into(r.sku), soci::into(r.on_hand),
-                          soci::into(r.reserved), soci::into(r.threshold, r.threshold_ind), soci::use(pattern),
-                          soci::use(*after), soci::use(limit));
+    soci::statement st =
+        (sql.prepare << kSearchAfter, soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
+         soci::into(r.threshold, r.threshold_ind), soci::use(pattern), soci::use(*after), soci::use(limit));
     return FetchAll(st, r);
   }
-  soci::statement st = (sql.prepare << kSearchFirst, soci::into(r.sku), soci::into(r.on_hand),
-                        soci::into(r.reserved), soci::into(r.threshold, r.threshold_ind), soci::use(pattern),
-                        soci::use(limit));
+  soci::statement st = (sql.prepare << kSearchFirst, soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
+                        soci::into(r.threshold, r.threshold_ind), soci::use(pattern), soci::use(limit));
   return FetchAll(st, r);
 }
 
@@ -157,10 +157,10 @@ std::vector<StockRow> StockRepository::LowStock(soci::session& sql, std::int64_t
                                                 const std::optional<StockCursor>& after) {
   Raw r;
   if (after) {
-    soci::statement st = (sql.prepare << kLowAfter, soci::into(r.sku), soci::into(r.on_hand),
-                          soci::into(r.reserved), soci::into(r.threshold, r.threshold_ind),
-                          soci::use(default_threshold), soci::use(after->available), soci::use(after->available),
-                          soci::use(after->sku), soci::use(limit));
+    soci::statement st =
+        (sql.prepare << kLowAfter, soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),
+         soci::into(r.threshold, r.threshold_ind), soci::use(default_threshold), soci::use(after->available),
+         soci::use(after->available), soci::use(after->sku), soci::use(limit));
     return FetchAll(st, r);
   }
   soci::statement st = (sql.prepare << kLowFirst, soci::into(r.sku), soci::into(r.on_hand), soci::into(r.reserved),

@@ -1,5 +1,6 @@
 #include "order_repository.hpp"
 
+#include "platform/db/prepared.hpp"
 #include "platform/db/rows.hpp"
 
 #include <boost/json/parse.hpp>
@@ -13,6 +14,9 @@ namespace {
 
 namespace json = boost::json;
 using namespace platform::db::rows;
+using platform::db::Exec;
+using platform::db::ForEachRow;
+using platform::db::Prepared;
 using platform::money::Currency;
 using platform::money::Money;
 
@@ -92,9 +96,9 @@ std::string InList(const std::vector<std::string>& names) {
 
 std::int64_t OrderRepository::NextNumber(soci::session& sql) {
   long long value = 0;
-  sql << "UPDATE orders_counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
-      soci::into(value);
-  if (!sql.got_data()) throw std::runtime_error("orders_counters has no order_number row");
+  if (!Exec(sql, "UPDATE orders_counters SET value = value + 1 WHERE name = 'order_number' RETURNING value",
+            soci::into(value)))
+    throw std::runtime_error("orders_counters has no order_number row");
   return value;
 }
 
@@ -102,30 +106,32 @@ void OrderRepository::Insert(soci::session& sql, const StoredOrder& stored) {
   const Order& o = stored.order;
   const std::string status(OrderStatusName(o.status));
   const std::string currency(o.total.currency.Code());
-  const long long number = o.number, subtotal = o.subtotal.amount, shipping = o.shipping.amount,
-                  tax = o.tax.amount, total = o.total.amount, created = o.created_at_ms, updated = o.updated_at_ms;
+  const long long number = o.number, subtotal = o.subtotal.amount, shipping = o.shipping.amount, tax = o.tax.amount,
+                  total = o.total.amount, created = o.created_at_ms, updated = o.updated_at_ms;
   const int include_tax = o.prices_include_tax ? 1 : 0;
-  sql << "INSERT INTO orders_orders (id, number, status, customer_id, email, cart_id, guest_token_hash, currency,"
-         " subtotal, shipping, tax, total, prices_include_tax, shipping_method, shipping_method_name, ship_name,"
-         " ship_line1, ship_line2, ship_city, ship_postal_code, ship_country, payment_id, created_at_ms, updated_at_ms)"
-         " VALUES (:id, :number, :status, :customer, :email, :cart, :token, :currency, :subtotal, :shipping, :tax,"
-         " :total, :include_tax, :method, :method_name, :name, :line1, :line2, :city, :postal, :country, :payment,"
-         " :created, :updated)",
-      soci::use(o.id), soci::use(number), soci::use(status), soci::use(o.customer_id), soci::use(o.email),
-      soci::use(o.cart_id), soci::use(stored.guest_token_hash), soci::use(currency), soci::use(subtotal),
-      soci::use(shipping), soci::use(tax), soci::use(total), soci::use(include_tax), soci::use(o.shipping_method),
-      soci::use(o.shipping_method_name), soci::use(o.shipping_address.name), soci::use(o.shipping_address.line1),
-      soci::use(o.shipping_address.line2), soci::use(o.shipping_address.city),
-      soci::use(o.shipping_address.postal_code), soci::use(o.shipping_address.country), soci::use(o.payment_id),
-      soci::use(created), soci::use(updated);
+  Exec(sql,
+       "INSERT INTO orders_orders (id, number, status, customer_id, email, cart_id, guest_token_hash, currency,"
+       " subtotal, shipping, tax, total, prices_include_tax, shipping_method, shipping_method_name, ship_name,"
+       " ship_line1, ship_line2, ship_city, ship_postal_code, ship_country, payment_id, created_at_ms, updated_at_ms)"
+       " VALUES (:id, :number, :status, :customer, :email, :cart, :token, :currency, :subtotal, :shipping, :tax,"
+       " :total, :include_tax, :method, :method_name, :name, :line1, :line2, :city, :postal, :country, :payment,"
+       " :created, :updated)",
+       soci::use(o.id), soci::use(number), soci::use(status), soci::use(o.customer_id), soci::use(o.email),
+       soci::use(o.cart_id), soci::use(stored.guest_token_hash), soci::use(currency), soci::use(subtotal),
+       soci::use(shipping), soci::use(tax), soci::use(total), soci::use(include_tax), soci::use(o.shipping_method),
+       soci::use(o.shipping_method_name), soci::use(o.shipping_address.name), soci::use(o.shipping_address.line1),
+       soci::use(o.shipping_address.line2), soci::use(o.shipping_address.city),
+       soci::use(o.shipping_address.postal_code), soci::use(o.shipping_address.country), soci::use(o.payment_id),
+       soci::use(created), soci::use(updated));
   int position = 0;
   for (const OrderLine& line : o.lines) {
     const std::string options = OptionsJson(line.options);
     const long long quantity = line.quantity, unit = line.unit_price.amount, line_total = line.line_total.amount;
-    sql << "INSERT INTO orders_lines (order_id, position, sku, product_slug, name, options, quantity, unit_price,"
-           " line_total) VALUES (:o, :p, :sku, :slug, :name, :options, :q, :unit, :total)",
-        soci::use(o.id), soci::use(position), soci::use(line.sku), soci::use(line.product_slug),
-        soci::use(line.name), soci::use(options), soci::use(quantity), soci::use(unit), soci::use(line_total);
+    Exec(sql,
+         "INSERT INTO orders_lines (order_id, position, sku, product_slug, name, options, quantity, unit_price,"
+         " line_total) VALUES (:o, :p, :sku, :slug, :name, :options, :q, :unit, :total)",
+         soci::use(o.id), soci::use(position), soci::use(line.sku), soci::use(line.product_slug), soci::use(line.name),
+         soci::use(options), soci::use(quantity), soci::use(unit), soci::use(line_total));
     ++position;
   }
 }
@@ -134,10 +140,11 @@ void OrderRepository::AddTimeline(soci::session& sql, const std::string& order_i
   const std::string from = e.from ? std::string(OrderStatusName(*e.from)) : std::string();
   const std::string to = e.to ? std::string(OrderStatusName(*e.to)) : std::string();
   const long long at = e.at_ms;
-  sql << "INSERT INTO orders_timeline (id, order_id, from_status, to_status, note, actor, at_ms)"
-         " VALUES (:id, :o, :f, :t, :n, :a, :at)",
-      soci::use(e.id), soci::use(order_id), soci::use(from), soci::use(to), soci::use(e.note), soci::use(e.actor),
-      soci::use(at);
+  Exec(sql,
+       "INSERT INTO orders_timeline (id, order_id, from_status, to_status, note, actor, at_ms)"
+       " VALUES (:id, :o, :f, :t, :n, :a, :at)",
+       soci::use(e.id), soci::use(order_id), soci::use(from), soci::use(to), soci::use(e.note), soci::use(e.actor),
+       soci::use(at));
 }
 
 std::optional<StoredOrder> OrderRepository::Find(soci::session& sql, const std::string& id, const Currency& currency) {
@@ -150,19 +157,21 @@ std::optional<StoredOrder> OrderRepository::Find(soci::session& sql, const std::
       " WHERE orders_orders.id = :id ORDER BY l.position",
       kOrderColumns);
   std::optional<StoredOrder> found;
-  soci::rowset<soci::row> rs = (sql.prepare << query, soci::use(id));
-  for (const auto& r : rs) {
-    if (!found) found = OrderFromRow(r, currency);
-    const std::size_t l = kOrderColumnCount;
-    if (IsNull(r, l)) continue;  // an order without lines (LEFT JOIN)
-    found->order.lines.push_back(OrderLine{.sku = Str(r, l),
-                                           .product_slug = Str(r, l + 1),
-                                           .name = Str(r, l + 2),
-                                           .options = ParseOptions(Str(r, l + 3)),
-                                           .quantity = Int(r, l + 4),
-                                           .unit_price = Money{Int(r, l + 5), currency},
-                                           .line_total = Money{Int(r, l + 6), currency}});
-  }
+  ForEachRow(
+      sql, query,
+      [&](const soci::row& r) {
+        if (!found) found = OrderFromRow(r, currency);
+        const std::size_t l = kOrderColumnCount;
+        if (IsNull(r, l)) return;  // an order without lines (LEFT JOIN)
+        found->order.lines.push_back(OrderLine{.sku = Str(r, l),
+                                               .product_slug = Str(r, l + 1),
+                                               .name = Str(r, l + 2),
+                                               .options = ParseOptions(Str(r, l + 3)),
+                                               .quantity = Int(r, l + 4),
+                                               .unit_price = Money{Int(r, l + 5), currency},
+                                               .line_total = Money{Int(r, l + 6), currency}});
+      },
+      soci::use(id));
   return found;
 }
 
@@ -171,42 +180,46 @@ bool OrderRepository::Transition(soci::session& sql, const std::string& id, cons
   if (from.empty()) return false;
   const std::string target(OrderStatusName(to));
   const long long now = now_ms;
-  soci::statement st =
-      (sql.prepare << fmt::format("UPDATE orders_orders SET status = :to, updated_at_ms = :now"
-                                  " WHERE id = :id AND status IN ({})",
-                                  InList(from)),
-       soci::use(target), soci::use(now), soci::use(id));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+  // Cached per text like a constant: `from` comes from the state machine's
+  // fixed transitions, so there are only a handful of these texts.
+  Prepared st(sql,
+              fmt::format("UPDATE orders_orders SET status = :to, updated_at_ms = :now"
+                          " WHERE id = :id AND status IN ({})",
+                          InList(from)),
+              soci::use(target), soci::use(now), soci::use(id));
+  st.Execute();
+  return st->get_affected_rows() > 0;
 }
 
 void OrderRepository::SetRefunded(soci::session& sql, const std::string& id, std::int64_t refunded,
                                   std::int64_t now_ms) {
   const long long amount = refunded, now = now_ms;
-  sql << "UPDATE orders_orders SET refunded = :r, updated_at_ms = :now WHERE id = :id", soci::use(amount),
-      soci::use(now), soci::use(id);
+  Exec(sql, "UPDATE orders_orders SET refunded = :r, updated_at_ms = :now WHERE id = :id", soci::use(amount),
+       soci::use(now), soci::use(id));
 }
 
 void OrderRepository::SetShipment(soci::session& sql, const std::string& id, const std::string& carrier,
                                   const std::string& tracking_number, std::int64_t now_ms) {
   const long long now = now_ms;
-  sql << "UPDATE orders_orders SET carrier = :c, tracking_number = :t, updated_at_ms = :now WHERE id = :id",
-      soci::use(carrier), soci::use(tracking_number), soci::use(now), soci::use(id);
+  Exec(sql, "UPDATE orders_orders SET carrier = :c, tracking_number = :t, updated_at_ms = :now WHERE id = :id",
+       soci::use(carrier), soci::use(tracking_number), soci::use(now), soci::use(id));
 }
 
 std::vector<TimelineEntry> OrderRepository::Timeline(soci::session& sql, const std::string& order_id) {
   std::vector<TimelineEntry> out;
-  soci::rowset<soci::row> rs = (sql.prepare << "SELECT id, from_status, to_status, note, actor, at_ms"
-                                               " FROM orders_timeline WHERE order_id = :o ORDER BY id",
-                                soci::use(order_id));
-  for (const auto& r : rs) {
-    out.push_back(TimelineEntry{.id = Str(r, 0),
-                                .from = ParseOrderStatus(Str(r, 1)),
-                                .to = ParseOrderStatus(Str(r, 2)),
-                                .note = Str(r, 3),
-                                .actor = Str(r, 4),
-                                .at_ms = Int(r, 5)});
-  }
+  ForEachRow(
+      sql,
+      "SELECT id, from_status, to_status, note, actor, at_ms FROM orders_timeline WHERE order_id = :o"
+      " ORDER BY id",
+      [&](const soci::row& r) {
+        out.push_back(TimelineEntry{.id = Str(r, 0),
+                                    .from = ParseOrderStatus(Str(r, 1)),
+                                    .to = ParseOrderStatus(Str(r, 2)),
+                                    .note = Str(r, 3),
+                                    .actor = Str(r, 4),
+                                    .at_ms = Int(r, 5)});
+      },
+      soci::use(order_id));
   return out;
 }
 

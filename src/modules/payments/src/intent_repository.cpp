@@ -2,6 +2,8 @@
 
 #include <string_view>
 
+#include "platform/db/prepared.hpp"
+
 namespace shop::payments {
 namespace {
 
@@ -77,20 +79,20 @@ struct Raw {
 };
 
 // Binds every column of SHOP_INTENT_COLUMNS, in order.
-void IntoRaw(soci::details::prepare_temp_type& st, Raw& r) {
-  st, soci::into(r.row.id), soci::into(r.row.order_id), soci::into(r.row.status), soci::into(r.amount),
-      soci::into(r.row.currency), soci::into(r.captured), soci::into(r.refunded), soci::into(r.pending),
-      soci::into(r.row.client_secret), soci::into(r.row.last_error), soci::into(r.failed), soci::into(r.attempts),
-      soci::into(r.row.card_last4), soci::into(r.row.card_fingerprint), soci::into(r.row.cancel_reason),
-      soci::into(r.created), soci::into(r.updated);
+void IntoRaw(platform::db::Prepared& st, Raw& r) {
+  st.Bind(soci::into(r.row.id), soci::into(r.row.order_id), soci::into(r.row.status), soci::into(r.amount),
+          soci::into(r.row.currency), soci::into(r.captured), soci::into(r.refunded), soci::into(r.pending),
+          soci::into(r.row.client_secret), soci::into(r.row.last_error), soci::into(r.failed), soci::into(r.attempts),
+          soci::into(r.row.card_last4), soci::into(r.row.card_fingerprint), soci::into(r.row.cancel_reason),
+          soci::into(r.created), soci::into(r.updated));
 }
 
-std::optional<IntentRow> FetchOne(soci::statement& st, Raw& r) {
-  st.execute();
-  if (!st.fetch()) return std::nullopt;
+std::optional<IntentRow> FetchOne(platform::db::Prepared& st, Raw& r) {
+  IntoRaw(st, r);
+  if (!st.Execute()) return std::nullopt;
   IntentRow row = r.Row();
   // Drain: a RETURNING statement is complete only once its rows are read.
-  while (st.fetch()) {
+  while (st.Fetch()) {
   }
   return row;
 }
@@ -107,25 +109,21 @@ int StatusRank(const std::string& status) {
 bool IntentRepository::InsertIfMissing(soci::session& sql, const IntentRow& row) {
   const long long amount = row.amount;
   const long long now = row.created_at_ms;
-  soci::statement st = (sql.prepare << kInsert, soci::use(row.id), soci::use(row.order_id), soci::use(amount),
-                        soci::use(row.currency), soci::use(row.client_secret), soci::use(now), soci::use(now));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+  platform::db::Prepared st(sql, kInsert, soci::use(row.id), soci::use(row.order_id), soci::use(amount),
+                            soci::use(row.currency), soci::use(row.client_secret), soci::use(now), soci::use(now));
+  st.Execute();
+  return st->get_affected_rows() > 0;
 }
 
 std::optional<IntentRow> IntentRepository::Find(soci::session& sql, const std::string& id) {
   Raw r;
-  auto prep = (sql.prepare << kFind, soci::use(id));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kFind, soci::use(id));
   return FetchOne(st, r);
 }
 
 std::optional<IntentRow> IntentRepository::FindByOrder(soci::session& sql, const std::string& order_id) {
   Raw r;
-  auto prep = (sql.prepare << kFindByOrder, soci::use(order_id));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kFindByOrder, soci::use(order_id));
   return FetchOne(st, r);
 }
 
@@ -134,37 +132,38 @@ std::optional<int> IntentRepository::BeginAttempt(soci::session& sql, const std:
                                                   std::int64_t lease_until_ms) {
   int attempts = 0;
   const long long now = now_ms, until = lease_until_ms;
-  soci::statement st = (sql.prepare << kBeginAttempt, soci::use(last4), soci::use(fingerprint), soci::use(now),
-                        soci::use(until), soci::use(id), soci::use(now), soci::into(attempts));
-  st.execute();
-  if (!st.fetch()) return std::nullopt;
+  platform::db::Prepared st(sql, kBeginAttempt, soci::use(last4), soci::use(fingerprint), soci::use(now),
+                            soci::use(until), soci::use(id), soci::use(now), soci::into(attempts));
+  if (!st.Execute()) return std::nullopt;
   const int n = attempts;
-  while (st.fetch()) {
+  while (st.Fetch()) {
   }
   return n;
 }
 
-void IntentRepository::EndAttempt(soci::session& sql, const std::string& id) { sql << kEndAttempt, soci::use(id); }
+void IntentRepository::EndAttempt(soci::session& sql, const std::string& id) {
+  platform::db::Exec(sql, kEndAttempt, soci::use(id));
+}
 
 bool IntentRepository::AttemptInFlight(soci::session& sql, const std::string& id, std::int64_t now_ms) {
   long long n = 0;
   const long long now = now_ms;
-  sql << kAttemptInFlight, soci::use(id), soci::use(now), soci::into(n);
+  platform::db::Exec(sql, kAttemptInFlight, soci::use(id), soci::use(now), soci::into(n));
   return n > 0;
 }
 
 bool IntentRepository::RecordAttempt(soci::session& sql, const std::string& attempt_key, const std::string& payment_id,
                                      const std::string& outcome, const std::string& decline_code, std::int64_t now_ms) {
   const long long now = now_ms;
-  soci::statement st = (sql.prepare << kRecordAttempt, soci::use(attempt_key), soci::use(payment_id),
-                        soci::use(outcome), soci::use(decline_code), soci::use(now));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+  platform::db::Prepared st(sql, kRecordAttempt, soci::use(attempt_key), soci::use(payment_id), soci::use(outcome),
+                            soci::use(decline_code), soci::use(now));
+  st.Execute();
+  return st->get_affected_rows() > 0;
 }
 
 bool IntentRepository::AttemptRecorded(soci::session& sql, const std::string& attempt_key) {
   long long n = 0;
-  sql << kAttemptRecorded, soci::use(attempt_key), soci::into(n);
+  platform::db::Exec(sql, kAttemptRecorded, soci::use(attempt_key), soci::into(n));
   return n > 0;
 }
 
@@ -173,10 +172,8 @@ std::optional<IntentRow> IntentRepository::Advance(soci::session& sql, const std
   Raw r;
   const int rank = StatusRank(status);
   const long long now = now_ms;
-  auto prep = (sql.prepare << kAdvance, soci::use(status), soci::use(rank), soci::use(now), soci::use(id),
-               soci::use(rank));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kAdvance, soci::use(status), soci::use(rank), soci::use(now), soci::use(id),
+                            soci::use(rank));
   return FetchOne(st, r);
 }
 
@@ -184,9 +181,7 @@ std::optional<IntentRow> IntentRepository::MarkSucceeded(soci::session& sql, con
                                                          std::int64_t now_ms) {
   Raw r;
   const long long now = now_ms;
-  auto prep = (sql.prepare << kSucceeded, soci::use(now), soci::use(id));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kSucceeded, soci::use(now), soci::use(id));
   return FetchOne(st, r);
 }
 
@@ -194,9 +189,7 @@ std::optional<IntentRow> IntentRepository::MarkCanceled(soci::session& sql, cons
                                                         const std::string& reason, std::int64_t now_ms) {
   Raw r;
   const long long now = now_ms;
-  auto prep = (sql.prepare << kCanceled, soci::use(reason), soci::use(now), soci::use(id));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kCanceled, soci::use(reason), soci::use(now), soci::use(id));
   return FetchOne(st, r);
 }
 
@@ -204,37 +197,29 @@ std::optional<IntentRow> IntentRepository::RecordDecline(soci::session& sql, con
                                                          const std::string& decline_code, std::int64_t now_ms) {
   Raw r;
   const long long now = now_ms;
-  auto prep = (sql.prepare << kDecline, soci::use(decline_code), soci::use(now), soci::use(id));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kDecline, soci::use(decline_code), soci::use(now), soci::use(id));
   return FetchOne(st, r);
 }
 
-bool IntentRepository::HoldRefund(soci::session& sql, const std::string& id, std::int64_t amount,
-                                  std::int64_t now_ms) {
+bool IntentRepository::HoldRefund(soci::session& sql, const std::string& id, std::int64_t amount, std::int64_t now_ms) {
   const long long a = amount;
   const long long now = now_ms;
-  soci::statement st =
-      (sql.prepare << kHoldRefund, soci::use(a), soci::use(now), soci::use(id), soci::use(a));
-  st.execute(true);
-  return st.get_affected_rows() > 0;
+  platform::db::Prepared st(sql, kHoldRefund, soci::use(a), soci::use(now), soci::use(id), soci::use(a));
+  st.Execute();
+  return st->get_affected_rows() > 0;
 }
 
-std::optional<IntentRow> IntentRepository::SettleRefund(soci::session& sql, const std::string& id,
-                                                        std::int64_t amount, bool succeeded, std::int64_t now_ms) {
+std::optional<IntentRow> IntentRepository::SettleRefund(soci::session& sql, const std::string& id, std::int64_t amount,
+                                                        bool succeeded, std::int64_t now_ms) {
   Raw r;
   const long long a = amount;
   const long long now = now_ms;
   if (succeeded) {
-    auto prep = (sql.prepare << kRefundSucceeded, soci::use(a), soci::use(a), soci::use(now), soci::use(id),
-                 soci::use(a));
-    IntoRaw(prep, r);
-    soci::statement st = prep;
+    platform::db::Prepared st(sql, kRefundSucceeded, soci::use(a), soci::use(a), soci::use(now), soci::use(id),
+                              soci::use(a));
     return FetchOne(st, r);
   }
-  auto prep = (sql.prepare << kRefundFailed, soci::use(a), soci::use(now), soci::use(id), soci::use(a));
-  IntoRaw(prep, r);
-  soci::statement st = prep;
+  platform::db::Prepared st(sql, kRefundFailed, soci::use(a), soci::use(now), soci::use(id), soci::use(a));
   return FetchOne(st, r);
 }
 

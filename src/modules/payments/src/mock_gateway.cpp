@@ -2,6 +2,7 @@
 
 #include <thread>
 
+#include "platform/db/prepared.hpp"
 #include "provider_event.hpp"
 #include "webhook_queue.hpp"
 
@@ -11,8 +12,7 @@ namespace {
 constexpr const char* kClaimOperation =
     "INSERT INTO payments_gateway_operations (idempotency_key, kind, payment_id, amount, result, created_at_ms)"
     " VALUES (:k, :kind, :p, :a, '', :now) ON CONFLICT (idempotency_key) DO NOTHING";
-constexpr const char* kStoreResult =
-    "UPDATE payments_gateway_operations SET result = :r WHERE idempotency_key = :k";
+constexpr const char* kStoreResult = "UPDATE payments_gateway_operations SET result = :r WHERE idempotency_key = :k";
 constexpr const char* kFindResult = "SELECT result FROM payments_gateway_operations WHERE idempotency_key = :k";
 // What the gateway itself refunded of one payment: a provider refuses to
 // refund more than it captured, whatever the merchant's books say.
@@ -63,17 +63,19 @@ std::string MockGateway::Once(const std::string& key, const std::string& kind, c
   return db_.InTransaction([&](platform::db::Tx& tx) {
     const long long a = amount;
     const long long now = clock_.NowMs();
-    soci::statement claim = (tx.sql().prepare << kClaimOperation, soci::use(key), soci::use(kind),
-                             soci::use(payment_id), soci::use(a), soci::use(now));
-    claim.execute(true);
     std::string result;
-    if (claim.get_affected_rows() == 0) {
-      // A repeat: the first request's answer, and nothing performed again.
-      tx.sql() << kFindResult, soci::use(key), soci::into(result);
-      return result;
+    {
+      platform::db::Prepared claim(tx.sql(), kClaimOperation, soci::use(key), soci::use(kind), soci::use(payment_id),
+                                   soci::use(a), soci::use(now));
+      claim.Execute();
+      if (claim->get_affected_rows() == 0) {
+        // A repeat: the first request's answer, and nothing performed again.
+        platform::db::Exec(tx.sql(), kFindResult, soci::use(key), soci::into(result));
+        return result;
+      }
     }
     result = perform(tx);
-    tx.sql() << kStoreResult, soci::use(result), soci::use(key);
+    platform::db::Exec(tx.sql(), kStoreResult, soci::use(result), soci::use(key));
     return result;
   });
 }
@@ -89,8 +91,8 @@ void MockGateway::QueueWebhook(platform::db::Tx& tx, ProviderEvent event, std::i
 Result<AuthorizeResult> MockGateway::Authorize(const AuthorizeRequest& request, std::chrono::milliseconds timeout) {
   if (auto reached = Simulate(timeout); !reached) return reached.error();
   const std::string& number = request.card.number;
-  const std::string result = Once(
-      request.idempotency_key, "authorize", request.payment_id, request.amount.amount, [&](platform::db::Tx& tx) {
+  const std::string result =
+      Once(request.idempotency_key, "authorize", request.payment_id, request.amount.amount, [&](platform::db::Tx& tx) {
         ProviderEvent event{.payment_id = request.payment_id, .attempt_key = request.idempotency_key};
         if (number == kCardSucceeds) {
           event.type = ProviderEventType::kAuthorized;
@@ -152,7 +154,8 @@ Result<RefundResult> MockGateway::Refund(const std::string& idempotency_key, con
   if (auto reached = Simulate(timeout); !reached) return reached.error();
   const std::string result = Once(idempotency_key, "refund", payment_id, amount.amount, [&](platform::db::Tx& tx) {
     long long captured = 0, refunded = 0;
-    tx.sql() << kCapturedAndRefunded, soci::use(payment_id), soci::into(captured), soci::into(refunded);
+    platform::db::Exec(tx.sql(), kCapturedAndRefunded, soci::use(payment_id), soci::into(captured),
+                       soci::into(refunded));
     ProviderEvent event{.payment_id = payment_id, .refund_id = refund_id};
     if (refunded + amount.amount > captured) {
       event.type = ProviderEventType::kRefundFailed;

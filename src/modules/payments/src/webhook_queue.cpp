@@ -1,7 +1,12 @@
 #include "webhook_queue.hpp"
 
+#include "platform/db/prepared.hpp"
+
 namespace shop::payments {
 namespace {
+
+using platform::db::Exec;
+using platform::db::Prepared;
 
 constexpr const char* kEnqueue =
     "INSERT INTO payments_webhook_deliveries (event_id, payload, attempts, next_attempt_at_ms, created_at_ms)"
@@ -23,23 +28,25 @@ constexpr const char* kPending = "SELECT COUNT(*) FROM payments_webhook_deliveri
 void WebhookQueue::Enqueue(soci::session& sql, const std::string& event_id, const std::string& payload,
                            std::int64_t due_ms, std::int64_t now_ms) {
   const long long due = due_ms, now = now_ms;
-  sql << kEnqueue, soci::use(event_id), soci::use(payload), soci::use(due), soci::use(now);
+  Exec(sql, kEnqueue, soci::use(event_id), soci::use(payload), soci::use(due), soci::use(now));
 }
 
 std::vector<QueuedWebhook> WebhookQueue::Due(soci::session& sql, std::int64_t now_ms, int limit) {
   const long long now = now_ms;
   QueuedWebhook row;
-  soci::statement st = (sql.prepare << kDue, soci::use(now), soci::use(limit), soci::into(row.event_id),
-                        soci::into(row.payload), soci::into(row.attempts));
-  st.execute();
+  Prepared st(sql, kDue, soci::use(now), soci::use(limit), soci::into(row.event_id), soci::into(row.payload),
+              soci::into(row.attempts));
   std::vector<QueuedWebhook> out;
-  while (st.fetch()) out.push_back(row);
+  if (!st.Execute()) return out;
+  do {
+    out.push_back(row);
+  } while (st.Fetch());
   return out;
 }
 
 void WebhookQueue::MarkDelivered(soci::session& sql, const std::string& event_id, std::int64_t now_ms) {
   const long long now = now_ms;
-  sql << kDelivered, soci::use(now), soci::use(event_id);
+  Exec(sql, kDelivered, soci::use(now), soci::use(event_id));
 }
 
 void WebhookQueue::MarkFailed(soci::session& sql, const std::string& event_id, const std::string& error,
@@ -47,12 +54,12 @@ void WebhookQueue::MarkFailed(soci::session& sql, const std::string& event_id, c
   const long long next = next_attempt_ms;
   // Error texts come from the network; bound what is kept.
   const std::string kept = error.substr(0, 500);
-  sql << kFailed, soci::use(kept), soci::use(next), soci::use(event_id);
+  Exec(sql, kFailed, soci::use(kept), soci::use(next), soci::use(event_id));
 }
 
 std::int64_t WebhookQueue::Pending(soci::session& sql) {
   long long n = 0;
-  sql << kPending, soci::into(n);
+  Exec(sql, kPending, soci::into(n));
   return n;
 }
 
