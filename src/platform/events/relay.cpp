@@ -73,11 +73,12 @@ void Relay::Notify() {
 }
 
 void Relay::Loop() {
+  std::vector<Envelope> batch;  // claimed and not yet delivered
   for (;;) {
-    int claimed = 0;
     bool failed = false;
     try {
-      claimed = RunOnce();
+      if (batch.empty()) batch = db_.InTransaction([&](db::Tx& tx) { return Claim(tx); });
+      if (!batch.empty()) batch = DeliverAndSettle(batch, /*claim_next=*/true);
     } catch (const std::exception& e) {
       failed = true;
       spdlog::warn("outbox relay {}: cycle failed: {}", options_.relay_id, e.what());
@@ -85,10 +86,24 @@ void Relay::Loop() {
       failed = true;
       spdlog::warn("outbox relay {}: cycle failed with a non-standard exception", options_.relay_id);
     }
+    // Rows of a failed cycle are delivered again once their lease expires.
+    if (failed) batch.clear();
     std::unique_lock lock(mutex_);
-    if (stopping_) return;
-    // A full batch means more is probably due: go again without waiting.
-    if (claimed >= options_.batch_size && !failed) continue;
+    if (stopping_) {
+      lock.unlock();
+      // Finish what this worker holds rather than leave it leased until the
+      // lease expires (a restarted process is another relay).
+      if (!batch.empty()) {
+        try {
+          DeliverAndSettle(batch, /*claim_next=*/false);
+        } catch (const std::exception& e) {
+          spdlog::warn("outbox relay {}: last batch failed: {}", options_.relay_id, e.what());
+        }
+      }
+      return;
+    }
+    // Something claimed means more is probably due: go again without waiting.
+    if (!batch.empty()) continue;
     // A Notify while this worker was busy is taken here, so no commit's
     // events wait for the poll interval.
     wake_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || notified_; });
@@ -98,12 +113,18 @@ void Relay::Loop() {
 }
 
 int Relay::RunOnce() {
-  const std::int64_t now = clock_.NowMs();
-  std::vector<Envelope> batch = db_.InTransaction([&](db::Tx& tx) {
-    return store::Claim(tx, options_.relay_id, now, now + options_.lease.count(), options_.batch_size);
-  });
+  std::vector<Envelope> batch = db_.InTransaction([&](db::Tx& tx) { return Claim(tx); });
   if (batch.empty()) return 0;
+  DeliverAndSettle(batch, /*claim_next=*/false);
+  return static_cast<int>(batch.size());
+}
 
+std::vector<Envelope> Relay::Claim(db::Tx& tx) {
+  const std::int64_t now = clock_.NowMs();
+  return store::Claim(tx, options_.relay_id, now, now + options_.lease.count(), options_.batch_size);
+}
+
+std::vector<Envelope> Relay::DeliverAndSettle(const std::vector<Envelope>& batch, bool claim_next) {
   std::vector<Outcome> outcomes;
   outcomes.reserve(batch.size());
   for (const Envelope& e : batch) outcomes.push_back({&e, Deliver(e)});
@@ -115,7 +136,7 @@ int Relay::RunOnce() {
 
   const std::int64_t done_at = clock_.NowMs();
   std::vector<const Outcome*> dead;
-  db_.InTransaction([&](db::Tx& tx) {
+  std::vector<Envelope> next = db_.InTransaction([&](db::Tx& tx) {
     dead.clear();  // the transaction may be retried
     std::vector<std::string> delivered;
     for (const Outcome& o : outcomes) {
@@ -131,12 +152,14 @@ int Relay::RunOnce() {
       }
     }
     store::Complete(tx, options_.relay_id, delivered);
+    // After the deletes, so an aggregate's next event is claimable already.
+    return claim_next ? Claim(tx) : std::vector<Envelope>{};
   });
   for (const Outcome* o : dead) {
     spdlog::error("outbox relay {}: event {} ({}) dead-lettered after {} attempts: {}", options_.relay_id,
                   o->envelope->id, o->envelope->type, o->envelope->attempts, o->error);
   }
-  return static_cast<int>(batch.size());
+  return next;
 }
 
 std::string Relay::Deliver(const Envelope& envelope) const {
