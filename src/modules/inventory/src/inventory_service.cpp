@@ -195,6 +195,11 @@ Result<StockLevel> InventoryServiceImpl::SetLowStockThreshold(const Sku& sku,
 
 Result<void> InventoryServiceImpl::Reserve(std::string_view order_id, const std::vector<ReservationLine>& lines,
                                            std::int64_t expires_at_ms) {
+  return deps_.db.InTransaction([&](db::Tx& tx) { return Reserve(tx, order_id, lines, expires_at_ms); });
+}
+
+Result<void> InventoryServiceImpl::Reserve(db::Tx& tx, std::string_view order_id,
+                                           const std::vector<ReservationLine>& lines, std::int64_t expires_at_ms) {
   if (auto bad = CheckOrderId(order_id)) return *bad;
   if (lines.empty()) return Error::InvalidInput("no lines", {{"lines", "must hold at least one line"}});
   // std::map sorts by SKU: every transaction locks stock rows in that one
@@ -221,49 +226,47 @@ Result<void> InventoryServiceImpl::Reserve(std::string_view order_id, const std:
   }
   const std::string order(order_id);
 
-  return deps_.db.InTransaction([&](db::Tx& tx) -> Result<void> {
-    auto& sql = tx.sql();
-    if (!ReservationRepository::InsertIfAbsent(sql, order, expires_at_ms, now_ms)) {
-      const auto status = ReservationRepository::Status(sql, order).value_or("");
-      if (status != "active") {
-        return Error::Conflict(fmt::format("the reservation of order {} is already {}", order, status));
-      }
-      std::map<std::string, std::int64_t> held;
-      for (const LineRow& line : ReservationRepository::Lines(sql, order)) held[line.sku] = line.quantity;
-      if (held != wanted) {
-        return Error::Conflict(fmt::format("order {} already holds a reservation of other lines", order));
-      }
-      return {};
+  auto& sql = tx.sql();
+  if (!ReservationRepository::InsertIfAbsent(sql, order, expires_at_ms, now_ms)) {
+    const auto status = ReservationRepository::Status(sql, order).value_or("");
+    if (status != "active") {
+      return Error::Conflict(fmt::format("the reservation of order {} is already {}", order, status));
     }
-    // Every line is tried even after one fails, so the error names every
-    // short SKU; the failure rolls all of it back.
-    std::vector<Change> changes;
-    std::vector<FieldError> short_skus;
-    for (const auto& [sku, quantity] : wanted) {
-      auto after = StockRepository::Apply(sql, sku, 0, quantity, now_ms);
-      if (after) {
-        changes.push_back(Change{.after = *after,
-                                 .kind = MovementKind::kReserve,
-                                 .reserved_delta = quantity,
-                                 .reason = "order " + order,
-                                 .actor = kSystemActor,
-                                 .order_id = order});
-        continue;
-      }
-      auto row = StockRepository::Find(sql, sku);
-      short_skus.push_back(
-          {sku, row ? fmt::format("{} wanted, {} available", quantity, row->on_hand - row->reserved)
-                    : std::string("is not stocked")});
+    std::map<std::string, std::int64_t> held;
+    for (const LineRow& line : ReservationRepository::Lines(sql, order)) held[line.sku] = line.quantity;
+    if (held != wanted) {
+      return Error::Conflict(fmt::format("order {} already holds a reservation of other lines", order));
     }
-    if (!short_skus.empty()) {
-      std::string names;
-      for (const auto& f : short_skus) names += (names.empty() ? "" : ", ") + f.field;
-      return Error{ErrorCode::kOutOfStock, "not enough stock for " + names, std::move(short_skus)};
-    }
-    for (const auto& [sku, quantity] : wanted) ReservationRepository::InsertLine(sql, order, {sku, quantity});
-    for (const Change& change : changes) Record(tx, change);
     return {};
-  });
+  }
+  // Every line is tried even after one fails, so the error names every
+  // short SKU; the failure rolls all of it back.
+  std::vector<Change> changes;
+  std::vector<FieldError> short_skus;
+  for (const auto& [sku, quantity] : wanted) {
+    auto after = StockRepository::Apply(sql, sku, 0, quantity, now_ms);
+    if (after) {
+      changes.push_back(Change{.after = *after,
+                               .kind = MovementKind::kReserve,
+                               .reserved_delta = quantity,
+                               .reason = "order " + order,
+                               .actor = kSystemActor,
+                               .order_id = order});
+      continue;
+    }
+    auto row = StockRepository::Find(sql, sku);
+    short_skus.push_back(
+        {sku, row ? fmt::format("{} wanted, {} available", quantity, row->on_hand - row->reserved)
+                  : std::string("is not stocked")});
+  }
+  if (!short_skus.empty()) {
+    std::string names;
+    for (const auto& f : short_skus) names += (names.empty() ? "" : ", ") + f.field;
+    return Error{ErrorCode::kOutOfStock, "not enough stock for " + names, std::move(short_skus)};
+  }
+  for (const auto& [sku, quantity] : wanted) ReservationRepository::InsertLine(sql, order, {sku, quantity});
+  for (const Change& change : changes) Record(tx, change);
+  return {};
 }
 
 bool InventoryServiceImpl::Finish(db::Tx& tx, const std::string& order_id, const std::string& to, MovementKind kind,

@@ -38,6 +38,8 @@ class InventoryServiceImpl final : public InventoryService {
   Result<StockLevel> SetLowStockThreshold(const Sku& sku, std::optional<std::int64_t> threshold) override;
   Result<void> Reserve(std::string_view order_id, const std::vector<ReservationLine>& lines,
                        std::int64_t expires_at_ms) override;
+  Result<void> Reserve(platform::db::Tx& tx, std::string_view order_id, const std::vector<ReservationLine>& lines,
+                       std::int64_t expires_at_ms) override;
   Result<void> Release(std::string_view order_id, std::string_view reason) override;
   Result<void> Commit(std::string_view order_id) override;
   Result<void> Commit(platform::db::Tx& tx, std::string_view order_id) override;

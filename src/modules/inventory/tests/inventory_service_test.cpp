@@ -225,6 +225,48 @@ TEST_CASE("reserve is all-or-nothing and names every short SKU") {
   });
 }
 
+TEST_CASE("reserve inside the caller's transaction commits with it or leaves nothing") {
+  shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
+    InventoryFixture f(database);
+    auto& s = f.service();
+    f.Stock("T-1", 5);
+    f.Stock("T-2", 1);
+
+    // The caller's own failure after a successful reservation rolls it back.
+    try {
+      f.db().InTransaction([&](shop::platform::db::Tx& tx) {
+        REQUIRE(s.Reserve(tx, "o-1", Lines({{"T-1", 2}}), Later(f)).has_value());
+        throw std::runtime_error("the caller's order insert failed");
+      });
+      FAIL("expected the exception to pass through");
+    } catch (const std::runtime_error&) {
+    }
+    CHECK(s.Get(Sku{"T-1"})->reserved == 0);
+    CHECK(f.Count("SELECT COUNT(*) FROM inventory_reservations") == 0);
+
+    // A short line: the error, returned from the transaction, undoes the
+    // lines reserved before it.
+    auto refused = f.db().InTransaction([&](shop::platform::db::Tx& tx) {
+      return s.Reserve(tx, "o-2", Lines({{"T-1", 2}, {"T-2", 3}}), Later(f));
+    });
+    REQUIRE_FALSE(refused.has_value());
+    CHECK(refused.error().code == ErrorCode::kOutOfStock);
+    CHECK(s.Get(Sku{"T-1"})->reserved == 0);
+    CHECK(f.Count("SELECT COUNT(*) FROM inventory_ledger WHERE kind = 'reserve'") == 0);
+
+    // Committed with the caller's transaction.
+    REQUIRE(f.db()
+                .InTransaction([&](shop::platform::db::Tx& tx) {
+                  return s.Reserve(tx, "o-3", Lines({{"T-1", 2}, {"T-2", 1}}), Later(f));
+                })
+                .has_value());
+    CHECK(s.Get(Sku{"T-1"})->reserved == 2);
+    CHECK(s.Get(Sku{"T-2"})->available == 0);
+    CHECK(s.GetReservation("o-3").value() == ReservationStatus::kActive);
+    CHECK(f.InvariantViolations() == 0);
+  });
+}
+
 TEST_CASE("reserve is idempotent per order, lines of one SKU are summed") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     InventoryFixture f(database);

@@ -67,12 +67,7 @@ Result<PlacedOrder> OrdersServiceImpl::Checkout(const CheckoutRequest& request, 
   const std::string order_id = deps_.ids.NewId();
   const std::int64_t now = deps_.clock.NowMs();
   const std::int64_t expires = now + deps_.config.orders.reservation_ttl_seconds * 1000;
-  if (auto reserved = deps_.inventory.Reserve(order_id, ReservationLines(*quote), expires); !reserved) {
-    return reserved.error();
-  }
-  // Crash-safety tests die here: a reservation without its order, which
-  // its expiry must release.
-  platform::CrashPoint("orders.after_reservation");
+  const std::vector<inventory::ReservationLine> reservation = ReservationLines(*quote);
 
   StoredOrder stored;
   Order& o = stored.order;
@@ -110,41 +105,38 @@ Result<PlacedOrder> OrdersServiceImpl::Checkout(const CheckoutRequest& request, 
     number = deps_.db.WithSession([](soci::session& sql) { return OrderRepository::NextNumber(sql); });
   }
 
-  auto placed = [&]() -> Result<PlacedOrder> {
-    try {
-      return deps_.db.InTransaction([&](db::Tx& tx) -> Result<PlacedOrder> {
-        auto intent = deps_.payments.CreateIntent(tx, order_id, o.total);
-        if (!intent) return intent.error();
-        Order order = o;
-        order.payment_id = intent->id;
-        order.number = number ? *number : OrderRepository::NextNumber(tx.sql());
-        StoredOrder row{order, stored.guest_token_hash};
-        OrderRepository::Insert(tx.sql(), row);
-        OrderRepository::AddTimeline(tx.sql(), order.id,
-                                     TimelineEntry{.id = deps_.ids.NewId(),
-                                                   .from = std::nullopt,
-                                                   .to = OrderStatus::kPendingPayment,
-                                                   .note = fmt::format("Order placed; stock reserved for {} s",
-                                                                       deps_.config.orders.reservation_ttl_seconds),
-                                                   .actor = viewer.customer_id ? *viewer.customer_id : "guest",
-                                                   .at_ms = now});
-        deps_.outbox.Publish(tx, order.id,
-                             events::OrderPlaced{order.id, order.number, order.customer_id, order.email,
-                                                 order.total.amount, std::string(order.total.currency.Code()),
-                                                 order.payment_id});
-        return PlacedOrder{.order = std::move(order),
-                           .payment_status = std::string(payments::PaymentStatusName(intent->status)),
-                           .client_secret = intent->client_secret,
-                           .guest_token = guest_token};
-      });
-    } catch (...) {
-      // Nothing was committed: give the units back before the error travels on.
-      (void)deps_.inventory.Release(order_id, "checkout failed");
-      throw;
+  // The reservation, the order and its payment intent are one transaction:
+  // a failure anywhere (a short SKU included) leaves nothing reserved.
+  return deps_.db.InTransaction([&](db::Tx& tx) -> Result<PlacedOrder> {
+    if (auto reserved = deps_.inventory.Reserve(tx, order_id, reservation, expires); !reserved) {
+      return reserved.error();
     }
-  }();
-  if (!placed) (void)deps_.inventory.Release(order_id, "checkout failed");
-  return placed;
+    // Crash-safety tests die here: reserved, not committed; the restart
+    // finds neither the reservation nor an order.
+    platform::CrashPoint("orders.after_reservation");
+    auto intent = deps_.payments.CreateIntent(tx, order_id, o.total);
+    if (!intent) return intent.error();
+    Order order = o;
+    order.payment_id = intent->id;
+    order.number = number ? *number : OrderRepository::NextNumber(tx.sql());
+    StoredOrder row{order, stored.guest_token_hash};
+    OrderRepository::Insert(tx.sql(), row);
+    OrderRepository::AddTimeline(tx.sql(), order.id,
+                                 TimelineEntry{.id = deps_.ids.NewId(),
+                                               .from = std::nullopt,
+                                               .to = OrderStatus::kPendingPayment,
+                                               .note = fmt::format("Order placed; stock reserved for {} s",
+                                                                   deps_.config.orders.reservation_ttl_seconds),
+                                               .actor = viewer.customer_id ? *viewer.customer_id : "guest",
+                                               .at_ms = now});
+    deps_.outbox.Publish(tx, order.id,
+                         events::OrderPlaced{order.id, order.number, order.customer_id, order.email, order.total.amount,
+                                             std::string(order.total.currency.Code()), order.payment_id});
+    return PlacedOrder{.order = std::move(order),
+                       .payment_status = std::string(payments::PaymentStatusName(intent->status)),
+                       .client_secret = intent->client_secret,
+                       .guest_token = guest_token};
+  });
 }
 
 }  // namespace shop::orders

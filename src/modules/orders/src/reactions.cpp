@@ -57,14 +57,16 @@ void OrdersServiceImpl::OnPaymentAuthorized(const payments::events::PaymentAutho
                                           decision.score, Join(decision.reasons));
   switch (decision.verdict) {
     case ScreeningVerdict::kApprove: {
-      auto captured = deps_.payments.Capture(order.payment_id);
+      // The note commits with the capture: one transaction, and no
+      // captured payment without its screening record.
+      auto captured = deps_.payments.Capture(order.payment_id, [&](db::Tx& tx) {
+        NoteIn(tx, order.id, verdict + "; payment captured", kSystemActor);
+      });
       if (!captured && captured.error().code == ErrorCode::kUnavailable) RetryLater("capture", captured.error());
       if (!captured) {
         // Voided meanwhile (a cancel won the race): the canceled event ends the order.
         platform::log::Get("orders")->info("order {}: capture refused: {}", order.id, captured.error().detail);
-        return;
       }
-      Note(order.id, verdict + "; payment captured", std::string(kSystemActor));
       return;
     }
     case ScreeningVerdict::kReview: {

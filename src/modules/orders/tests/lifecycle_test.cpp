@@ -40,6 +40,14 @@ TEST_CASE("authorised → screened and captured → PAID: stock committed, cart 
     f.service().OnPaymentAuthorized(authorized);  // redelivered
     CHECK(f.payments.captures == 1);
     CHECK(f.Load(o.id).status == OrderStatus::kPendingPayment);  // paid only when the capture is reported
+    // The screening verdict is noted once, with the capture.
+    auto timeline = f.service().Timeline(o.id, Staff());
+    REQUIRE(timeline.has_value());
+    int screening_notes = 0;
+    for (const auto& e : *timeline) {
+      if (e.note.starts_with("Screening: approve") && e.note.ends_with("; payment captured")) ++screening_notes;
+    }
+    CHECK(screening_notes == 1);
 
     f.service().OnPaymentSucceeded(f.Succeeded(o));
     const auto rows = f.TimelineRows(o.id);

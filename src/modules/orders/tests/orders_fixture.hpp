@@ -159,6 +159,15 @@ class FakePayments final : public payments::PaymentsService {
     }
     return Error::NotFound("no such payment");
   }
+  Result<payments::PaymentIntent> Capture(std::string_view id,
+                                          const std::function<void(platform::db::Tx&)>& with_capture) override {
+    const int before = captures;
+    auto captured = Capture(id);
+    if (captures > before && with_capture) {
+      database->InTransaction([&](platform::db::Tx& tx) { with_capture(tx); });
+    }
+    return captured;
+  }
   Result<payments::PaymentIntent> Capture(std::string_view id) override {
     std::lock_guard lock(mutex_);
     auto& pi = intents_.at(std::string(id));
@@ -208,6 +217,8 @@ class FakePayments final : public payments::PaymentsService {
 
   int captures = 0;
   int voids = 0;
+  // The orders database, where Capture runs its caller's with_capture.
+  platform::db::Db* database = nullptr;
   std::vector<payments::Refund> refunds;
 
  private:
@@ -228,6 +239,7 @@ class OrdersFixture {
         templates_(std::filesystem::path(SHOPD_SOURCE_DIR) / "web" / "templates", false),
         screening_(MakeFixedPolicyScreening(policy)) {
     shop::testing::ApplyMigrations(*db_, {"platform", "inventory", "orders"});
+    payments.database = db_.get();
     config_.inventory.sweep_enabled = false;
     inventory_ = std::make_unique<inventory::InventoryModule>(inventory::InventoryModuleDeps{
         .config = config_, .db = *db_, .outbox = outbox_, .clock = clock, .ids = ids_, .templates = templates_});

@@ -249,18 +249,26 @@ bool PaymentsServiceImpl::ApplyRefundOutcome(db::Tx& tx, const std::string& refu
   return true;
 }
 
-Result<PaymentIntent> PaymentsServiceImpl::Capture(std::string_view payment_id) {
+Result<PaymentIntent> PaymentsServiceImpl::Capture(std::string_view payment_id) { return Capture(payment_id, {}); }
+
+Result<PaymentIntent> PaymentsServiceImpl::Capture(std::string_view payment_id,
+                                                   const std::function<void(db::Tx&)>& with_capture) {
   const std::string id(payment_id);
   auto row = deps_.db.WithSession([&](soci::session& sql) { return IntentRepository::Find(sql, id); });
   if (!row) return PaymentNotFound();
-  if (row->status == "SUCCEEDED") return ToIntent(*row);
+  if (row->status == "SUCCEEDED") return ToIntent(*row);  // recorded, with_capture ran then
   if (row->status != "AUTHORIZED") return WrongState("capture", row->status);
   auto captured = deps_.provider.Capture(CaptureKey(*row), id, ToIntent(*row).amount);
   if (!captured) return captured.error();
   // Crash-safety tests die here: charged at the provider, not yet recorded.
   // The retried capture carries the same key, so it is not charged again.
   platform::CrashPoint("payments.after_provider_capture");
-  deps_.db.InTransaction([&](db::Tx& tx) { ApplySucceeded(tx, id); });
+  deps_.db.InTransaction([&](db::Tx& tx) {
+    // The webhook may have recorded the capture first; a void that raced
+    // it leaves the intent CANCELED, and then there is no capture to note.
+    const bool succeeded = ApplySucceeded(tx, id) || IntentRepository::Find(tx.sql(), id)->status == "SUCCEEDED";
+    if (succeeded && with_capture) with_capture(tx);
+  });
   auto after = Get(id);
   if (after && after->status != PaymentStatus::kSucceeded) {
     // Canceled meanwhile (a void raced the capture): report the state.

@@ -42,6 +42,8 @@ class PaymentsServiceImpl final : public PaymentsService {
   Result<PaymentIntent> Get(std::string_view payment_id) override;
   Result<PaymentIntent> GetByOrder(std::string_view order_id) override;
   Result<PaymentIntent> Capture(std::string_view payment_id) override;
+  Result<PaymentIntent> Capture(std::string_view payment_id,
+                                const std::function<void(platform::db::Tx&)>& with_capture) override;
   Result<PaymentIntent> Cancel(std::string_view payment_id, std::string_view reason) override;
   Result<Refund> CreateRefund(std::string_view payment_id, const platform::money::Money& amount,
                               std::string_view reason, std::string_view actor) override;

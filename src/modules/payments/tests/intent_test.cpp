@@ -163,6 +163,36 @@ TEST_CASE("payments: capture takes the money once, capture before authorisation 
   });
 }
 
+TEST_CASE("payments: the caller's record of a capture commits in the capture's transaction, once") {
+  shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
+    PaymentsFixture f(database);
+    f.db().InTransaction([](shop::platform::db::Tx& tx) { tx.sql() << "CREATE TABLE payments_test_capture_notes (id TEXT)"; });
+    auto note = [&](const std::string& id) {
+      return [id](shop::platform::db::Tx& tx) {
+        tx.sql() << "INSERT INTO payments_test_capture_notes (id) VALUES (:id)", soci::use(id);
+      };
+    };
+    PaymentIntent fresh = f.NewIntent();
+    CHECK(f.service().Capture(fresh.id, note(fresh.id)).error().code == ErrorCode::kConflict);
+    CHECK(f.Count("SELECT COUNT(*) FROM payments_test_capture_notes") == 0);
+
+    PaymentIntent intent = f.Authorized();
+    REQUIRE(f.service().Capture(intent.id, note(intent.id)).has_value());
+    REQUIRE(f.service().Capture(intent.id, note(intent.id)).has_value());  // captured already: noted nothing
+    CHECK(f.Count("SELECT COUNT(*) FROM payments_test_capture_notes") == 1);
+
+    // A failing record rolls the capture's record back with it; the provider
+    // keeps the charge, and the retry (same provider key) records both.
+    PaymentIntent second = f.Authorized();
+    CHECK_THROWS(f.service().Capture(second.id, [](shop::platform::db::Tx&) { throw std::runtime_error("x"); }));
+    CHECK(f.service().Get(second.id)->status == PaymentStatus::kAuthorized);
+    REQUIRE(f.service().Capture(second.id, note(second.id)).has_value());
+    CHECK(f.service().Get(second.id)->status == PaymentStatus::kSucceeded);
+    CHECK(f.Count("SELECT COUNT(*) FROM payments_test_capture_notes") == 2);
+    CHECK(f.gateway().charges() == 2);
+  });
+}
+
 TEST_CASE("payments: cancel voids an authorisation, a succeeded payment cannot be canceled") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     PaymentsFixture f(database);

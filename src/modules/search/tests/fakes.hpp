@@ -157,6 +157,10 @@ class FakeInventory final : public inventory::InventoryService {
   Result<void> Reserve(std::string_view, const std::vector<inventory::ReservationLine>&, std::int64_t) override {
     return Unused();
   }
+  Result<void> Reserve(shop::platform::db::Tx&, std::string_view, const std::vector<inventory::ReservationLine>&,
+                       std::int64_t) override {
+    return Unused();
+  }
   Result<void> Release(std::string_view, std::string_view) override { return Unused(); }
   Result<void> Commit(std::string_view) override { return Unused(); }
   Result<void> Commit(shop::platform::db::Tx&, std::string_view) override { return Unused(); }

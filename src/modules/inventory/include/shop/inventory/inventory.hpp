@@ -144,6 +144,13 @@ class InventoryService {
   /// reservations never deadlock.
   virtual Result<void> Reserve(std::string_view order_id, const std::vector<ReservationLine>& lines,
                                std::int64_t expires_at_ms) = 0;
+  /// Reserve inside the caller's transaction (`tx` on this service's
+  /// database), so the reservation and the caller's own rows (the order)
+  /// commit together or not at all. On an error some lines may have been
+  /// written: the caller must roll back (return the error from its
+  /// transaction function).
+  virtual Result<void> Reserve(platform::db::Tx& tx, std::string_view order_id,
+                               const std::vector<ReservationLine>& lines, std::int64_t expires_at_ms) = 0;
 
   /// Returns an active reservation's units to available. Idempotent; a
   /// committed reservation is not touched (kConflict). Unknown order → kNotFound.

@@ -30,6 +30,7 @@
 #include "platform/money/money.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -116,6 +117,13 @@ class PaymentsService {
   /// provider call carries a key derived from the order id, so a retry after
   /// a crash or a timeout never charges twice.
   virtual Result<PaymentIntent> Capture(std::string_view payment_id) = 0;
+  /// Capture, running `with_capture(tx)` inside the transaction that records
+  /// it (on this service's database), so the caller's own record of the
+  /// capture (the order's timeline) commits with it. It does not run when
+  /// the capture fails, nor when the intent was captured already (a repeated
+  /// call records nothing, so it notes nothing twice).
+  virtual Result<PaymentIntent> Capture(std::string_view payment_id,
+                                        const std::function<void(platform::db::Tx&)>& with_capture) = 0;
 
   /// Cancels an intent that was not captured (shopper cancel, fraud reject,
   /// expiry); an AUTHORIZED one is voided at the provider. Idempotent on a
