@@ -2,7 +2,7 @@
 
 #include <soci/postgresql/soci-postgresql.h>
 
-#include "platform/db/prepared.hpp"
+#include "platform/db/statement_cache.hpp"
 
 #include <algorithm>
 #include <random>
@@ -11,7 +11,6 @@
 namespace shop::platform::db {
 namespace {
 
-constexpr const char* kBeginSqlite = "BEGIN IMMEDIATE";
 constexpr const char* kBeginPostgres = "BEGIN ISOLATION LEVEL READ COMMITTED";
 constexpr const char* kCommit = "COMMIT";
 constexpr const char* kRollback = "ROLLBACK";
@@ -21,32 +20,12 @@ constexpr std::chrono::milliseconds kPingAcquireTimeout{2000};
 constexpr std::chrono::milliseconds kRetryBase{5};
 constexpr std::chrono::milliseconds kRetryMax{200};
 
-void SleepBeforeRetry(int attempt) {
-  thread_local std::mt19937 rng{std::random_device{}()};
-  auto base = std::min(kRetryMax, kRetryBase * (1 << std::min(attempt, 10)));
-  // Jitter keeps two writers that collided from colliding again in lockstep.
-  std::uniform_real_distribution<double> jitter(0.5, 1.5);
-  std::this_thread::sleep_for(
-      std::chrono::microseconds(static_cast<std::int64_t>(std::chrono::microseconds(base).count() * jitter(rng))));
-}
-
 // A connection the server dropped reports odd SQLSTATEs (or none); its
 // status is the reliable signal.
 bool ConnectionLost(soci::session& session, Dialect dialect) {
   if (dialect != Dialect::kPostgres) return false;
   auto* backend = static_cast<soci::postgresql_session_backend*>(session.get_backend());
   return backend->conn_ == nullptr || PQstatus(backend->conn_) != CONNECTION_OK;
-}
-
-// Transaction control. SQLite runs it through the statement cache like any
-// statement; PostgreSQL as a simple query (its BEGIN is no plannable
-// statement, and a simple query is one round trip either way).
-void Control(soci::session& session, Dialect dialect, const char* sql) {
-  if (dialect == Dialect::kSqlite) {
-    Exec(session, sql);
-  } else {
-    session << sql;
-  }
 }
 
 }  // namespace
@@ -61,26 +40,36 @@ Db::Db(ConnectionTarget target, const DbOptions& options)
 
 Db::~Db() = default;
 
+void Db::SleepBeforeRetry(int attempt) {
+  thread_local std::mt19937 rng{std::random_device{}()};
+  auto base = std::min(kRetryMax, kRetryBase * (1 << std::min(attempt, 10)));
+  // Jitter keeps two writers that collided from colliding again in lockstep.
+  std::uniform_real_distribution<double> jitter(0.5, 1.5);
+  std::this_thread::sleep_for(
+      std::chrono::microseconds(static_cast<std::int64_t>(std::chrono::microseconds(base).count() * jitter(rng))));
+}
+
+// PostgreSQL here; SQLite in sqlite_writer.cpp.
 void Db::RunTransaction(const std::function<bool(Tx&)>& body) {
+  if (dialect() == Dialect::kSqlite) {
+    RunSqliteTransaction(body);
+    return;
+  }
   const int max_attempts = std::max(1, options_.max_transaction_attempts);
   for (int attempt = 1;; ++attempt) {
     std::vector<std::function<void()>> after_commit;
     bool committed = false;
     {
-      // Taken before the lease, so writers waiting for their turn do not
-      // hold connections that readers could use.
-      std::unique_lock<std::mutex> writer;
-      if (dialect() == Dialect::kSqlite) writer = std::unique_lock(sqlite_writer_);
       ConnectionPool::Lease lease = pool_.Acquire();
       soci::session& session = lease.session();
       StatementCache::Activation statements(lease.statements());
       Tx tx(session, dialect());
       bool open = false;
       try {
-        Control(session, dialect(), dialect() == Dialect::kSqlite ? kBeginSqlite : kBeginPostgres);
+        session << kBeginPostgres;
         open = true;
         if (!body(tx)) {
-          Control(session, dialect(), kRollback);
+          session << kRollback;
           return;
         }
         // Index loop: a hook may register further hooks.
@@ -88,13 +77,13 @@ void Db::RunTransaction(const std::function<bool(Tx&)>& body) {
           auto hook = tx.before_commit_[i];
           hook(tx);
         }
-        Control(session, dialect(), kCommit);
+        session << kCommit;
         committed = true;
         after_commit = std::move(tx.after_commit_);
       } catch (...) {
         if (open) {
           try {
-            Control(session, dialect(), kRollback);
+            session << kRollback;
           } catch (...) {
             // Whatever state the connection is in, it must not be reused as is.
             lease.MarkBroken();

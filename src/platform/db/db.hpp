@@ -22,6 +22,7 @@
 
 #include <boost/system/result.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstddef>
 #include <functional>
@@ -129,7 +130,11 @@ class Db {
   ///
   /// SQLite starts with BEGIN IMMEDIATE (takes the write lock up front, so a
   /// read-then-write never fails with SQLITE_BUSY half-way); PostgreSQL with
-  /// BEGIN ISOLATION LEVEL READ COMMITTED.
+  /// BEGIN ISOLATION LEVEL READ COMMITTED. On SQLite, writers of this process
+  /// that queue behind each other share one transaction, each `fn` in a
+  /// savepoint of it (group commit): a failing `fn` rolls back only its own
+  /// writes, and each call returns once the shared transaction committed (a
+  /// failed COMMIT fails, or retries, every `fn` of it).
   ///
   /// Commits when `fn` returns normally. Rolls back when `fn` throws (the
   /// exception propagates; SOCI errors as DbError) and when `fn` returns a
@@ -186,6 +191,16 @@ class Db {
   void RunTransaction(const std::function<bool(Tx&)>& body);
   void RunWithSession(const std::function<void(soci::session&)>& body);
 
+  // Jittered exponential backoff between attempts of a transaction.
+  static void SleepBeforeRetry(int attempt);
+
+  // SQLite: writers share transactions (group commit, sqlite_writer.cpp).
+  struct WriteGroup;
+  void RunSqliteTransaction(const std::function<bool(Tx&)>& body);
+  void OpenWriteGroup();
+  // Commits the open group (or, given an error, rolls it back) and wakes its writers.
+  void FinishWriteGroup(std::optional<DbError> error);
+
   DbOptions options_;
   ConnectionPool pool_;
   // SQLite has one writer at a time. Writers of this process queue here
@@ -193,6 +208,10 @@ class Db {
   // 100 ms and so turns a few concurrent writers into long stalls.
   // Other processes (a CLI command) still meet busy_timeout.
   std::mutex sqlite_writer_;
+  std::atomic<int> sqlite_writers_waiting_{0};
+  // The open shared transaction and its connection; guarded by sqlite_writer_.
+  std::shared_ptr<WriteGroup> write_group_;
+  std::optional<ConnectionPool::Lease> write_group_lease_;
 };
 
 }  // namespace shop::platform::db

@@ -269,6 +269,60 @@ TEST_CASE("concurrent writers neither fail nor lose updates (BEGIN IMMEDIATE, bu
   });
 }
 
+TEST_CASE("concurrent writers that fail roll back only their own writes, and each returns after its commit") {
+  ForEachBackend([](TestDatabase& t) {
+    auto db = t.Open(4);
+    CreateItems(*db);
+    // SQLite writers that queue behind each other share one transaction
+    // (group commit); a failing writer in the middle of such a group must
+    // take only its own rows with it.
+    constexpr int kThreads = 8;
+    constexpr int kWrites = 40;
+    std::atomic<int> thrown{0};
+    std::atomic<int> refused{0};
+    std::atomic<int> unseen_after_return{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kThreads; ++i) {
+      threads.emplace_back([&, i] {
+        for (int n = 0; n < kWrites; ++n) {
+          const std::string id = std::to_string(i) + "-" + std::to_string(n);
+          const int kind = (i + n) % 4;  // 0: throws, 1: returns an error, else commits
+          bool after_commit_ran = false;
+          try {
+            Result<int> r = db->InTransaction([&](Tx& tx) -> Result<int> {
+              Insert(tx, id, n);
+              if (kind == 0) throw std::runtime_error("the caller's own failure");
+              if (kind == 1) return Error::Conflict("refused");
+              tx.AfterCommit([&] { after_commit_ran = true; });
+              return n;
+            });
+            if (!r) {
+              ++refused;
+              continue;
+            }
+          } catch (const std::runtime_error&) {
+            ++thrown;
+            continue;
+          }
+          // Returned: committed and visible on any other connection.
+          if (!after_commit_ran || Qty(*db, id) != n) ++unseen_after_return;
+        }
+      });
+    }
+    for (auto& th : threads) th.join();
+    CHECK(thrown == kThreads * kWrites / 4);
+    CHECK(refused == kThreads * kWrites / 4);
+    CHECK(unseen_after_return == 0);
+    CHECK(CountItems(*db) == kThreads * kWrites / 2);
+    for (int i = 0; i < kThreads; ++i) {
+      for (int n = 0; n < kWrites; ++n) {
+        const int kind = (i + n) % 4;
+        CHECK(Qty(*db, std::to_string(i) + "-" + std::to_string(n)) == (kind < 2 ? -1 : n));
+      }
+    }
+  });
+}
+
 TEST_CASE("Open creates the SQLite parent directory and refuses unreachable servers") {
   std::filesystem::path root =
       std::filesystem::temp_directory_path() / ("shopd-db-open-" + std::to_string(std::random_device{}()));
