@@ -46,7 +46,6 @@ struct Options {
   std::chrono::microseconds poll{5'000};
 };
 
-constexpr std::chrono::milliseconds kPollMax{50};
 constexpr std::chrono::seconds kPaidTimeout{30};
 constexpr const char* kAddress =
     R"({"name":"Ada Lovelace","line1":"Hauptstr. 1","city":"Berlin","postal_code":"10115","country":"DE"})";
@@ -204,7 +203,7 @@ class Shopper {
 
     const std::string target = "/api/v1/orders/" + Str(order.body, "id");
     const std::vector<std::pair<std::string, std::string>> token{{"X-Order-Token", Str(order.body, "token")}};
-    auto pause = options_.poll;
+    const auto pause = options_.poll;
     const auto give_up = Clock::now() + kPaidTimeout;
     while (Clock::now() < give_up) {
       Reply now = Call(http::verb::get, target, {}, token);
@@ -217,7 +216,6 @@ class Shopper {
       }
       if (status == "CANCELLED" || status == "EXPIRED" || status == "ON_HOLD") break;
       std::this_thread::sleep_for(pause);
-      pause = std::min<std::chrono::microseconds>(pause * 2, kPollMax);
     }
     ++s_.not_paid;
   }
