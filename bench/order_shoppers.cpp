@@ -2,7 +2,7 @@
 // connection and one thread each, looping for a duration over
 //   POST /api/v1/carts → POST /api/v1/carts/{id}/items → POST /api/v1/checkout
 //   (Idempotency-Key) → POST /api/v1/payments/{id}/confirm (4242…) →
-//   GET /api/v1/orders/{id} (X-Order-Token) until PAID, polling with backoff.
+//   GET /api/v1/orders/{id} (X-Order-Token) every --poll-ms until PAID.
 // Prints one JSON object on stdout: counters and every sample in ms, for the
 // Python driver to turn into percentiles beside its other measurements.
 //

@@ -58,7 +58,6 @@ CART_SKUS = 20
 CART_COUNT = 2000
 ORDER_SKUS = 100
 PAID_TIMEOUT_S = 30
-POLL_MAX_S = 0.05  # polls back off from --poll-ms to 50 ms: the latency is measured to within that
 
 
 def seconds(value):
