@@ -131,12 +131,34 @@ std::string RequestHash(const http::Request& request) {
   return crypto::Sha256Hex(material);
 }
 
+namespace {
+
+StoredResponse Stored(const http::Response& response) {
+  return StoredResponse{response.status, std::string(response.headers.Get("Content-Type").value_or("")),
+                        std::string(response.headers.Get("Location").value_or("")), response.body};
+}
+
+}  // namespace
+
+void Completion::InTransaction(db::Tx& tx, const http::Response& response) {
+  if (store_ == nullptr) return;
+  store_->Complete(tx, scope_, key_, Stored(response));
+  // Only a commit counts: a rolled-back attempt stored nothing.
+  tx.AfterCommit([this] { committed_ = true; });
+}
+
 http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& request, std::string_view scope,
                                   bool required, const std::function<http::Response()>& handler) {
+  return WithIdempotencyKey(store, request, scope, required, [&](Completion&) { return handler(); });
+}
+
+http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& request, std::string_view scope,
+                                  bool required, const std::function<http::Response(Completion&)>& handler) {
   const auto header = request.headers.Get("Idempotency-Key");
   if (!header) {
     if (required) return Refusal(ErrorCode::kInvalidInput, "an Idempotency-Key header is required", request.path);
-    return handler();
+    Completion none(nullptr, {}, {});
+    return handler(none);
   }
   const std::string key(*header);
   if (!IsValidKey(key)) {
@@ -161,20 +183,20 @@ http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& 
     case ClaimKind::kFresh:
       break;
   }
+  Completion completion(&store, std::string(scope), key);
   http::Response response;
   try {
-    response = handler();
+    response = handler(completion);
   } catch (...) {
-    store.Abandon(scope, key);
+    if (!completion.committed_) store.Abandon(scope, key);
     throw;
   }
+  if (completion.committed_) return response;  // stored with the handler's own transaction
   if (response.status >= 500) {
     store.Abandon(scope, key);
     return response;
   }
-  StoredResponse stored{response.status, std::string(response.headers.Get("Content-Type").value_or("")),
-                        std::string(response.headers.Get("Location").value_or("")), response.body};
-  store.Complete(scope, key, stored);
+  store.Complete(scope, key, Stored(response));
   return response;
 }
 

@@ -98,6 +98,30 @@ class IdempotencyStore {
 /// Hash of what makes two requests "the same": method, path and body.
 std::string RequestHash(const http::Request& request);
 
+/// Handed to a handler run under WithIdempotencyKey: lets it store its
+/// response inside its own write transaction, so the response commits
+/// exactly with the effect, one write transaction fewer than storing it
+/// afterwards. Not thread-safe; lives for one request.
+class Completion {
+ public:
+  /// Stores `response` for replay in `tx` (a transaction on the store's
+  /// database). Once that transaction has committed, WithIdempotencyKey
+  /// stores nothing itself; the handler must then return this same
+  /// response. Does nothing for a request without a key.
+  void InTransaction(db::Tx& tx, const http::Response& response);
+
+ private:
+  friend http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& request,
+                                           std::string_view scope, bool required,
+                                           const std::function<http::Response(Completion&)>& handler);
+  Completion(IdempotencyStore* store, std::string scope, std::string key)
+      : store_(store), scope_(std::move(scope)), key_(std::move(key)) {}
+  IdempotencyStore* store_;  // nullptr: no key
+  std::string scope_;
+  std::string key_;
+  bool committed_ = false;
+};
+
 /// Runs `handler` under the request's Idempotency-Key header within `scope`:
 /// fresh → runs it and stores a non-5xx response; replay → the stored
 /// response with `Idempotent-Replayed: true`; mismatch → 422; in progress →
@@ -106,5 +130,10 @@ std::string RequestHash(const http::Request& request);
 http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& request,
                                   std::string_view scope, bool required,
                                   const std::function<http::Response()>& handler);
+/// As above, for a handler that may store its response inside its own
+/// transaction (Completion::InTransaction).
+http::Response WithIdempotencyKey(IdempotencyStore& store, const http::Request& request,
+                                  std::string_view scope, bool required,
+                                  const std::function<http::Response(Completion&)>& handler);
 
 }  // namespace shop::platform::idempotency

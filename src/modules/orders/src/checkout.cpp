@@ -132,10 +132,12 @@ Result<PlacedOrder> OrdersServiceImpl::Checkout(const CheckoutRequest& request, 
     deps_.outbox.Publish(tx, order.id,
                          events::OrderPlaced{order.id, order.number, order.customer_id, order.email, order.total.amount,
                                              std::string(order.total.currency.Code()), order.payment_id});
-    return PlacedOrder{.order = std::move(order),
+    PlacedOrder placed{.order = std::move(order),
                        .payment_status = std::string(payments::PaymentStatusName(intent->status)),
                        .client_secret = intent->client_secret,
                        .guest_token = guest_token};
+    if (request.in_transaction) request.in_transaction(tx, placed);
+    return placed;
   });
 }
 

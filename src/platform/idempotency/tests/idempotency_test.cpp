@@ -115,6 +115,60 @@ TEST_CASE("a 5xx or an exception drops the claim so the client can retry") {
   });
 }
 
+TEST_CASE("a response stored in the handler's own transaction commits with it or not at all") {
+  shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
+    auto db = database.Open();
+    shop::testing::ApplyMigrations(*db, {"platform"});
+    db->InTransaction([](db::Tx& tx) { tx.sql() << "CREATE TABLE platform_test_effects (n INTEGER)"; });
+    ManualClock clock;
+    IdempotencyStore store(*db, clock, kRetention, kLockTimeout);
+    auto effects = [&] {
+      return db->WithSession([](soci::session& sql) {
+        std::int64_t n = 0;
+        sql << "SELECT COUNT(*) FROM platform_test_effects", soci::into(n);
+        return n;
+      });
+    };
+    int runs = 0;
+    // The effect and the response in one transaction; the handler then throws
+    // anyway: the committed response is kept and replayed, not abandoned.
+    auto in_tx = [&](Completion& completion) -> http::Response {
+      ++runs;
+      auto response = http::Response::Json(201, {{"order", "o-1"}});
+      db->InTransaction([&](db::Tx& tx) {
+        tx.sql() << "INSERT INTO platform_test_effects (n) VALUES (1)";
+        completion.InTransaction(tx, response);
+      });
+      if (runs == 1) throw std::runtime_error("after the commit");
+      return response;
+    };
+    CHECK_THROWS(WithIdempotencyKey(store, Post("/x", "{}", "k-1"), "s", true, in_tx));
+    auto replay = WithIdempotencyKey(store, Post("/x", "{}", "k-1"), "s", true, in_tx);
+    CHECK(runs == 1);
+    CHECK(replay.status == 201);
+    CHECK(replay.headers.Get("Idempotent-Replayed").value_or("") == "true");
+    CHECK(replay.body == http::Response::Json(201, {{"order", "o-1"}}).body);
+    CHECK(effects() == 1);
+
+    // Stored, then the transaction rolled back (the handler's own error):
+    // nothing was stored, and the 5xx frees the key for a retry.
+    auto rolled_back = [&](Completion& completion) -> http::Response {
+      db->InTransaction([&](db::Tx& tx) -> shop::Result<void> {
+        tx.sql() << "INSERT INTO platform_test_effects (n) VALUES (2)";
+        completion.InTransaction(tx, http::Response::Json(201, {{"order", "o-2"}}));
+        return shop::Error::Unavailable("the provider did not answer");
+      });
+      return http::Response::Json(503, {{"down", true}});
+    };
+    CHECK(WithIdempotencyKey(store, Post("/x", "{}", "k-2"), "s", true, rolled_back).status == 503);
+    CHECK(effects() == 1);
+    auto retried = WithIdempotencyKey(store, Post("/x", "{}", "k-2"), "s", true,
+                                      [](Completion&) { return http::Response::Json(200, {{"ok", true}}); });
+    CHECK(retried.status == 200);
+    CHECK_FALSE(retried.headers.Get("Idempotent-Replayed").has_value());
+  });
+}
+
 TEST_CASE("a claim in progress answers 409, a stale one is taken over, old entries expire") {
   shop::testing::ForEachBackend([](shop::testing::TestDatabase& database) {
     auto db = database.Open();

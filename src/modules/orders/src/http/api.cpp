@@ -112,15 +112,25 @@ void RegisterApi(http::Router& router, const HttpEnv& env) {
     // theirs; guests share a scope, and a guest replay needs the same body,
     // which holds the unguessable cart id.
     const std::string scope = viewer.customer_id ? "checkout:" + *viewer.customer_id : "checkout:guest";
-    return platform::idempotency::WithIdempotencyKey(env.idempotency, request, scope, true, [&] {
-      auto checkout = ReadCheckout(request);
-      if (!checkout) return http::Response::Problem(checkout.error(), request.path);
-      auto placed = env.service.Checkout(*checkout, viewer);
-      if (!placed) return http::Response::Problem(placed.error(), request.path);
-      auto response = http::Response::Json(201, PlacedJson(*placed));
-      response.headers.Set("Location", "/api/v1/orders/" + placed->order.id);
+    auto created = [](const PlacedOrder& placed) {
+      auto response = http::Response::Json(201, PlacedJson(placed));
+      response.headers.Set("Location", "/api/v1/orders/" + placed.order.id);
       return response;
-    });
+    };
+    return platform::idempotency::WithIdempotencyKey(
+        env.idempotency, request, scope, true, [&](platform::idempotency::Completion& completion) {
+          auto checkout = ReadCheckout(request);
+          if (!checkout) return http::Response::Problem(checkout.error(), request.path);
+          // The response is stored with the order, in its transaction.
+          std::optional<http::Response> response;
+          checkout->in_transaction = [&](platform::db::Tx& tx, const PlacedOrder& placed) {
+            response = created(placed);
+            completion.InTransaction(tx, *response);
+          };
+          auto placed = env.service.Checkout(*checkout, viewer);
+          if (!placed) return http::Response::Problem(placed.error(), request.path);
+          return response ? *response : created(*placed);
+        });
   });
 
   router.Get("/api/v1/orders", Require(Access::kCustomer, [&env](http::Request& request) {

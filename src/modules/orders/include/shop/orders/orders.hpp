@@ -33,11 +33,16 @@
 #include "platform/money/money.hpp"
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
 #include <vector>
+
+namespace shop::platform::db {
+class Tx;
+}
 
 namespace shop::orders {
 
@@ -116,11 +121,18 @@ struct Order {
   std::int64_t updated_at_ms = 0;
 };
 
+struct PlacedOrder;
+
 struct CheckoutRequest {
   std::string cart_id;
   std::string email;
   Address shipping_address;
   std::optional<std::string> shipping_method;  ///< nullopt → the cheapest for the country
+  /// Runs inside the order's transaction once the order is written, with
+  /// what Checkout will return (e.g. to store an idempotent request's
+  /// response with it). May run more than once if the transaction is
+  /// retried; only the committed run counts.
+  std::function<void(platform::db::Tx&, const PlacedOrder&)> in_transaction;
 };
 
 /// What checkout returns: the order, its payment intent's handle for the
