@@ -82,6 +82,9 @@ class OrdersServiceImpl final : public OrdersService {
   /// A timeline row that records a fact, not a status change.
   void NoteIn(platform::db::Tx& tx, std::string_view order_id, std::string_view note, std::string_view actor);
   void Note(std::string_view order_id, std::string_view note, std::string_view actor);
+  /// Empties the order's cart (idempotent); an unreachable store throws, so
+  /// the event is delivered again.
+  void ClearCart(const Order& order);
 
   Result<OrderPage> Page(const OrderFilter& filter, int limit, std::string_view cursor);
 

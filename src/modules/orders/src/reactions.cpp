@@ -87,7 +87,12 @@ void OrdersServiceImpl::OnPaymentSucceeded(const payments::events::PaymentSuccee
   auto stored = Load(event.order_id);
   if (!stored) return;
   const Order& order = stored->order;
-  if (AwaitsPayment(order.status)) {
+  const bool awaited = AwaitsPayment(order.status);
+  if (awaited) {
+    // The money is captured: the cart has served its purpose. Cleared before
+    // the order turns PAID, so a shopper who sees PAID finds it empty (also
+    // when the order turns out to have expired and is refunded below).
+    ClearCart(order);
     // The sale and PAID in one transaction: no moment where the units are
     // sold but the order still waits (or the reverse), and one write less.
     std::optional<Error> commit_failed;
@@ -126,8 +131,12 @@ void OrdersServiceImpl::OnPaymentSucceeded(const payments::events::PaymentSuccee
     if (!refund && refund.error().code == ErrorCode::kUnavailable) RetryLater("refund", refund.error());
     return;
   }
-  // Paid: the cart has served its purpose. Clear is idempotent, so it runs
-  // on every delivery, also after a crash right after the move.
+  // Paid already when this delivery came (a redelivery after a crash that
+  // may have come between the move and the clear): Clear is idempotent.
+  if (!awaited) ClearCart(order);
+}
+
+void OrdersServiceImpl::ClearCart(const Order& order) {
   if (auto cleared = deps_.cart.Clear(order.cart_id); !cleared && cleared.error().code == ErrorCode::kUnavailable) {
     RetryLater("clear cart", cleared.error());
   }
