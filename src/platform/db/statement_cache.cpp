@@ -32,7 +32,7 @@ StatementCache::Entry* StatementCache::Acquire(std::string_view sql) {
   auto statement = std::make_unique<soci::statement>(session_);
   statement->alloc();
   statement->prepare(std::string(sql), soci::details::st_repeatable_query);
-  auto [inserted, ok] = entries_.emplace(std::string(sql), Entry{});
+  auto inserted = entries_.emplace(std::string(sql), Entry{}).first;
   Entry& entry = inserted->second;
   entry.statement = std::move(statement);
   entry.sql = inserted->first;

@@ -50,9 +50,6 @@ class StatementCache {
   /// to the caller's variables. `discard` (after an error) finalizes it.
   void Release(Entry* entry, bool discard) noexcept;
 
-  Dialect dialect() const { return dialect_; }
-  soci::session& session() const { return session_; }
-
   /// The cache of the connection `session` when the calling thread runs on
   /// it inside Db::InTransaction / Db::WithSession, else nullptr.
   static StatementCache* ActiveFor(const soci::session& session);
