@@ -58,10 +58,7 @@ void Outbox::Flush(db::Tx& tx, Pending& pending) {
   std::stable_sort(pending.events.begin(), pending.events.end(), [](const Envelope& a, const Envelope& b) {
     return std::tie(a.aggregate_type, a.aggregate_id) < std::tie(b.aggregate_type, b.aggregate_id);
   });
-  for (Envelope& e : pending.events) {
-    e.aggregate_seq = store::NextAggregateSeq(tx, e.aggregate_type, e.aggregate_id);
-    store::Insert(tx, e, e.occurred_at_ms);
-  }
+  for (const Envelope& e : pending.events) store::InsertNew(tx, e, e.occurred_at_ms);
   pending.events.clear();
   pending.flush_registered = false;
 }

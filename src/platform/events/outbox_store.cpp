@@ -22,6 +22,19 @@ constexpr const char* kInsert =
     " VALUES (:id, :type, :occurred_at_ms, :aggregate_type, :aggregate_id, :aggregate_seq,"
     " :trace_id, :payload, 0, :due)";
 
+// The sequence upsert feeds the insert directly (a data-modifying CTE,
+// PostgreSQL only). The casts type parameters that a SELECT list would
+// otherwise read as text.
+constexpr const char* kInsertNewPostgres =
+    "WITH s AS (INSERT INTO events_aggregate_seq (aggregate_type, aggregate_id, seq) VALUES (:type, :id, 1)"
+    " ON CONFLICT (aggregate_type, aggregate_id)"
+    " DO UPDATE SET seq = events_aggregate_seq.seq + 1 RETURNING seq)"
+    " INSERT INTO events_outbox (id, type, occurred_at_ms, aggregate_type, aggregate_id,"
+    " aggregate_seq, trace_id, payload, attempts, next_attempt_at_ms)"
+    " SELECT CAST(:event_id AS TEXT), CAST(:event_type AS TEXT), CAST(:occurred_at_ms AS BIGINT),"
+    " CAST(:aggregate_type AS TEXT), CAST(:aggregate_id AS TEXT), s.seq, CAST(:trace_id AS TEXT),"
+    " CAST(:payload AS TEXT), 0, CAST(:due AS BIGINT) FROM s";
+
 // "Lowest sequence still in the outbox" is what keeps one event per aggregate
 // in flight: a leased, backing-off or undelivered earlier event blocks the
 // later ones. Rows are picked by this predicate, never by an id cursor, so an
@@ -98,6 +111,19 @@ void Insert(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
   db::Exec(tx.sql(), kInsert, soci::use(e.id), soci::use(e.type), soci::use(e.occurred_at_ms),
            soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.aggregate_seq), soci::use(e.trace_id),
            soci::use(e.payload), soci::use(due_at_ms));
+}
+
+void InsertNew(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
+  if (tx.dialect() != db::Dialect::kPostgres) {
+    // In-process SQLite statements cost no round trip; the plain pair is as fast.
+    Envelope numbered = e;
+    numbered.aggregate_seq = NextAggregateSeq(tx, e.aggregate_type, e.aggregate_id);
+    Insert(tx, numbered, due_at_ms);
+    return;
+  }
+  db::Exec(tx.sql(), kInsertNewPostgres, soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.id),
+           soci::use(e.type), soci::use(e.occurred_at_ms), soci::use(e.aggregate_type), soci::use(e.aggregate_id),
+           soci::use(e.trace_id), soci::use(e.payload), soci::use(due_at_ms));
 }
 
 std::vector<Envelope> Claim(db::Tx& tx, std::string_view owner, std::int64_t now_ms, std::int64_t lease_until_ms,

@@ -20,8 +20,15 @@ namespace shop::platform::events::store {
 /// upsert row lock is held to commit, serialising writers of one aggregate.
 std::int64_t NextAggregateSeq(db::Tx& tx, std::string_view aggregate_type, std::string_view aggregate_id);
 
-/// Inserts `e` due at `due_at_ms`, unclaimed.
+/// Inserts `e` due at `due_at_ms`, unclaimed, with the sequence number it
+/// already has (a redriven dead letter keeps its place).
 void Insert(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms);
+
+/// Takes the aggregate's next sequence number (NextAggregateSeq) and inserts
+/// `e` with it, due at `due_at_ms`; `e.aggregate_seq` is ignored. On
+/// PostgreSQL both are one statement, since every event of every transaction
+/// pays for this round trip.
+void InsertNew(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms);
 
 /// Claims up to `limit` rows due at `now_ms` whose lease is free or expired
 /// and that are the lowest-sequence row of their aggregate still in the

@@ -24,6 +24,10 @@ std::string RandomRelayId() {
   return id;
 }
 
+// The relay whose worker loop runs on this thread, if any: commits made by
+// the handlers it calls need no wake-up (Notify).
+thread_local const Relay* t_worker_of = nullptr;
+
 struct Outcome {
   const Envelope* envelope;
   std::string error;  // empty: every subscriber succeeded
@@ -67,12 +71,20 @@ void Relay::Notify() {
     std::lock_guard lock(mutex_);
     notified_ = true;
   }
+  // A handler running on a worker commits while that worker holds its batch,
+  // and the worker claims again right after settling it. Waking another one
+  // would mostly claim nothing: an event a handler publishes is often on the
+  // aggregate of the event being handled (captured after authorized), and
+  // that aggregate stays blocked until the batch is settled. The flag stays
+  // set, so a cycle that fails before its next claim still claims at once.
+  if (t_worker_of == this) return;
   // One worker is enough for one commit's events; waking all would make
   // the rest run empty claims (each a write transaction).
   wake_.notify_one();
 }
 
 void Relay::Loop() {
+  t_worker_of = this;
   std::vector<Envelope> batch;  // claimed and not yet delivered
   for (;;) {
     bool failed = false;
@@ -107,7 +119,6 @@ void Relay::Loop() {
     // A Notify while this worker was busy is taken here, so no commit's
     // events wait for the poll interval.
     wake_.wait_for(lock, options_.poll_interval, [&] { return stopping_ || notified_; });
-    notified_ = false;
     if (stopping_) return;
   }
 }
@@ -120,6 +131,14 @@ int Relay::RunOnce() {
 }
 
 std::vector<Envelope> Relay::Claim(db::Tx& tx) {
+  {
+    // Every commit notified so far is visible to the claim below, so its
+    // wake-up is spent here: a worker that comes back empty sleeps until a
+    // newer commit, and an idle worker woken for rows this claim takes
+    // finds nothing notified and sleeps on instead of claiming nothing.
+    std::lock_guard lock(mutex_);
+    notified_ = false;
+  }
   const std::int64_t now = clock_.NowMs();
   return store::Claim(tx, options_.relay_id, now, now + options_.lease.count(), options_.batch_size);
 }

@@ -7,8 +7,8 @@
 /// Several worker threads claim and deliver side by side (a claim only
 /// ever takes the oldest pending event of each aggregate, so two workers
 /// never hold events of one aggregate). A commit's Notify wakes one idle
-/// worker, so an event published by a handler is picked up while the
-/// batch that caused it is still being delivered.
+/// worker; an event published by a handler on a worker thread is claimed by
+/// that worker once it has settled its batch, in the same transaction.
 ///
 /// Guarantees: at-least-once delivery per subscriber; per aggregate, one
 /// event in flight and delivery in sequence order (a later event waits while
@@ -74,8 +74,9 @@ class Relay {
   /// joins the workers. Must not be called from a handler.
   void Stop();
   /// Wakes one idle worker to claim now instead of after poll_interval (or
-  /// makes the next worker that finishes claim again at once). Cheap; the
-  /// outbox calls it after each commit that appended events.
+  /// makes the next worker that finishes claim again at once). On a worker's
+  /// own thread (a handler committed) it wakes nobody: that worker claims
+  /// next. Cheap; the outbox calls it after each commit that appended events.
   void Notify();
 
   /// One claim → deliver → record cycle; returns how many events it claimed

@@ -10,6 +10,7 @@
 
 #include <fmt/format.h>
 
+#include <optional>
 #include <stdexcept>
 
 namespace shop::orders {
@@ -88,6 +89,9 @@ void OrdersServiceImpl::OnPaymentSucceeded(const payments::events::PaymentSuccee
   if (!stored) return;
   const Order& order = stored->order;
   const bool awaited = AwaitsPayment(order.status);
+  // Where the order stands after this delivery's own move, when that is
+  // known without reading it again (the common case: it just turned PAID).
+  std::optional<OrderStatus> status_now;
   if (awaited) {
     // The money is captured: the cart has served its purpose. Cleared before
     // the order turns PAID, so a shopper who sees PAID finds it empty (also
@@ -111,16 +115,23 @@ void OrdersServiceImpl::OnPaymentSucceeded(const payments::events::PaymentSuccee
                     fmt::format("Paid: {} captured ({})", event.amount, event.payment_id), kSystemActor);
     });
     if (commit_failed) RetryLater("commit", *commit_failed);
-    if (!moved) {
+    if (moved) {
+      status_now = moved->status;
+    } else {
       // Refused because the order moved meanwhile: if it still waits for
       // the money, try again; if it ended, the branch below refunds.
       auto again = Load(order.id);
-      if (again && AwaitsPayment(again->order.status)) RetryLater("mark paid", moved.error());
+      if (!again) return;
+      if (AwaitsPayment(again->order.status)) RetryLater("mark paid", moved.error());
+      status_now = again->order.status;
     }
   }
-  auto now = Load(event.order_id);
-  if (!now) return;
-  if (now->order.status == OrderStatus::kCancelled || now->order.status == OrderStatus::kExpired) {
+  if (!status_now) {
+    auto now = Load(event.order_id);
+    if (!now) return;
+    status_now = now->order.status;
+  }
+  if (*status_now == OrderStatus::kCancelled || *status_now == OrderStatus::kExpired) {
     // Money for an order that ended: refund it in full. A repeated refund
     // is refused by payments (never more than captured), so redeliveries
     // cannot refund twice.

@@ -9,10 +9,9 @@
 namespace shop::payments {
 namespace {
 
-constexpr const char* kClaimOperation =
+constexpr const char* kRecordOperation =
     "INSERT INTO payments_gateway_operations (idempotency_key, kind, payment_id, amount, result, created_at_ms)"
-    " VALUES (:k, :kind, :p, :a, '', :now) ON CONFLICT (idempotency_key) DO NOTHING";
-constexpr const char* kStoreResult = "UPDATE payments_gateway_operations SET result = :r WHERE idempotency_key = :k";
+    " VALUES (:k, :kind, :p, :a, :r, :now) ON CONFLICT (idempotency_key) DO NOTHING";
 constexpr const char* kFindResult = "SELECT result FROM payments_gateway_operations WHERE idempotency_key = :k";
 // What the gateway itself refunded of one payment: a provider refuses to
 // refund more than it captured, whatever the merchant's books say.
@@ -60,24 +59,29 @@ Result<void> MockGateway::Simulate(std::chrono::milliseconds timeout) {
 
 std::string MockGateway::Once(const std::string& key, const std::string& kind, const std::string& payment_id,
                               std::int64_t amount, const std::function<std::string(platform::db::Tx&)>& perform) {
-  return db_.InTransaction([&](platform::db::Tx& tx) {
-    const long long a = amount;
-    const long long now = clock_.NowMs();
-    std::string result;
-    {
-      platform::db::Prepared claim(tx.sql(), kClaimOperation, soci::use(key), soci::use(kind), soci::use(payment_id),
-                                   soci::use(a), soci::use(now));
-      claim.Execute();
-      if (claim->get_affected_rows() == 0) {
-        // A repeat: the first request's answer, and nothing performed again.
-        platform::db::Exec(tx.sql(), kFindResult, soci::use(key), soci::into(result));
-        return result;
-      }
-    }
-    result = perform(tx);
-    platform::db::Exec(tx.sql(), kStoreResult, soci::use(result), soci::use(key));
-    return result;
-  });
+  // Performs first and records the answer with the key in one statement; a
+  // repeat (rare: a retry after a timeout) finds the key taken and throws, so
+  // what it performed rolls back and the first answer is read instead.
+  struct Repeat {};
+  try {
+    return db_.InTransaction([&](platform::db::Tx& tx) {
+      const long long a = amount;
+      const long long now = clock_.NowMs();
+      std::string result = perform(tx);
+      platform::db::Prepared record(tx.sql(), kRecordOperation, soci::use(key), soci::use(kind),
+                                    soci::use(payment_id), soci::use(a), soci::use(result), soci::use(now));
+      record.Execute();
+      if (record->get_affected_rows() == 0) throw Repeat{};
+      return result;
+    });
+  } catch (const Repeat&) {
+    // The key's row is committed: PostgreSQL's ON CONFLICT waited for it.
+    return db_.WithSession([&](soci::session& sql) {
+      std::string result;
+      platform::db::Exec(sql, kFindResult, soci::use(key), soci::into(result));
+      return result;
+    });
+  }
 }
 
 void MockGateway::QueueWebhook(platform::db::Tx& tx, ProviderEvent event, std::int64_t delay_ms) {

@@ -217,10 +217,11 @@ bool PaymentsServiceImpl::ApplyAttemptOutcome(db::Tx& tx, const std::string& pay
   return true;
 }
 
-bool PaymentsServiceImpl::ApplySucceeded(db::Tx& tx, const std::string& payment_id) {
+bool PaymentsServiceImpl::ApplySucceeded(db::Tx& tx, const std::string& payment_id, IntentRow* settled) {
   auto row = IntentRepository::MarkSucceeded(tx.sql(), payment_id, deps_.clock.NowMs());
   if (!row) return false;
   deps_.outbox.Publish(tx, payment_id, events::PaymentSucceeded{row->id, row->order_id, row->captured, row->currency});
+  if (settled) *settled = *row;
   return true;
 }
 
@@ -263,18 +264,20 @@ Result<PaymentIntent> PaymentsServiceImpl::Capture(std::string_view payment_id,
   // Crash-safety tests die here: charged at the provider, not yet recorded.
   // The retried capture carries the same key, so it is not charged again.
   platform::CrashPoint("payments.after_provider_capture");
+  std::optional<IntentRow> after;
   deps_.db.InTransaction([&](db::Tx& tx) {
     // The webhook may have recorded the capture first; a void that raced
     // it leaves the intent CANCELED, and then there is no capture to note.
-    const bool succeeded = ApplySucceeded(tx, id) || IntentRepository::Find(tx.sql(), id)->status == "SUCCEEDED";
-    if (succeeded && with_capture) with_capture(tx);
+    IntentRow settled;
+    after = ApplySucceeded(tx, id, &settled) ? std::optional(settled) : IntentRepository::Find(tx.sql(), id);
+    if (after && after->status == "SUCCEEDED" && with_capture) with_capture(tx);
   });
-  auto after = Get(id);
-  if (after && after->status != PaymentStatus::kSucceeded) {
+  if (!after) return PaymentNotFound();
+  if (after->status != "SUCCEEDED") {
     // Canceled meanwhile (a void raced the capture): report the state.
-    return WrongState("capture", std::string(PaymentStatusName(after->status)));
+    return WrongState("capture", after->status);
   }
-  return after;
+  return ToIntent(*after);
 }
 
 Result<PaymentIntent> PaymentsServiceImpl::Cancel(std::string_view payment_id, std::string_view reason) {

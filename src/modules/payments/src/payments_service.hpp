@@ -68,7 +68,9 @@ class PaymentsServiceImpl final : public PaymentsService {
   // (by the synchronous answer or the webhook, whichever comes first).
   bool ApplyAttemptOutcome(platform::db::Tx& tx, const std::string& payment_id, const std::string& attempt_key,
                            ProviderEventType outcome, const std::string& decline_code, bool hard_decline);
-  bool ApplySucceeded(platform::db::Tx& tx, const std::string& payment_id);
+  // The capture recorded: SUCCEEDED and its event. The intent as it now is
+  // goes to `settled` when given.
+  bool ApplySucceeded(platform::db::Tx& tx, const std::string& payment_id, IntentRow* settled = nullptr);
   bool ApplyCanceled(platform::db::Tx& tx, const std::string& payment_id, const std::string& reason);
   bool ApplyRefundOutcome(platform::db::Tx& tx, const std::string& refund_id, bool succeeded,
                           const std::string& failure);
