@@ -181,6 +181,18 @@ class Db {
     }
   }
 
+  /// Runs `fn(soci::session&)`, which must issue exactly one statement, as a
+  /// write: the statement alone is atomic, so on PostgreSQL it runs in
+  /// autocommit, as its own transaction (two round trips fewer than
+  /// BEGIN ... COMMIT, and not retried, like WithSession); on SQLite it takes
+  /// the process's writer turn like InTransaction, since a write outside it
+  /// would meet SQLITE_BUSY. Returns what `fn` returns.
+  template <class F>
+  auto WriteStatement(F&& fn) -> std::invoke_result_t<F&, soci::session&> {
+    if (dialect() == Dialect::kPostgres) return WithSession(fn);
+    return InTransaction([&](Tx& tx) { return fn(tx.sql()); });
+  }
+
   /// True when a trivial query succeeds on a connection obtained within two
   /// seconds. Never throws. For /readyz.
   bool Ping();

@@ -126,13 +126,13 @@ void InsertNew(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
            soci::use(e.trace_id), soci::use(e.payload), soci::use(due_at_ms));
 }
 
-std::vector<Envelope> Claim(db::Tx& tx, std::string_view owner, std::int64_t now_ms, std::int64_t lease_until_ms,
-                            int limit) {
+std::vector<Envelope> Claim(soci::session& session, db::Dialect dialect, std::string_view owner, std::int64_t now_ms,
+                            std::int64_t lease_until_ms, int limit) {
   std::vector<Envelope> claimed;
   std::string owner_value(owner);
   Envelope e;
-  const std::string& sql = tx.dialect() == db::Dialect::kPostgres ? kClaimPostgres : kClaimSqlite;
-  db::Prepared st(tx.sql(), sql, soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
+  const std::string& sql = dialect == db::Dialect::kPostgres ? kClaimPostgres : kClaimSqlite;
+  db::Prepared st(session, sql, soci::into(e.id), soci::into(e.type), soci::into(e.occurred_at_ms),
                   soci::into(e.aggregate_type), soci::into(e.aggregate_id), soci::into(e.aggregate_seq),
                   soci::into(e.trace_id), soci::into(e.payload), soci::into(e.attempts), soci::use(owner_value),
                   soci::use(lease_until_ms), soci::use(now_ms), soci::use(now_ms), soci::use(limit));

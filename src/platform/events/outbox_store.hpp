@@ -35,7 +35,8 @@ void InsertNew(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms);
 /// outbox, ordered by id. Sets the lease to `owner` until `lease_until_ms` and
 /// counts the attempt. PostgreSQL locks with FOR UPDATE SKIP LOCKED so
 /// concurrent relays claim disjoint rows.
-std::vector<Envelope> Claim(db::Tx& tx, std::string_view owner, std::int64_t now_ms,
+/// One statement, so it may also run on its own (Db::WriteStatement).
+std::vector<Envelope> Claim(soci::session& sql, db::Dialect dialect, std::string_view owner, std::int64_t now_ms,
                             std::int64_t lease_until_ms, int limit);
 
 /// Deletes the delivered rows among `ids` whose lease `owner` still holds

@@ -89,7 +89,7 @@ void Relay::Loop() {
   for (;;) {
     bool failed = false;
     try {
-      if (batch.empty()) batch = db_.InTransaction([&](db::Tx& tx) { return Claim(tx); });
+      if (batch.empty()) batch = ClaimAlone();
       if (!batch.empty()) batch = DeliverAndSettle(batch, /*claim_next=*/true);
     } catch (const std::exception& e) {
       failed = true;
@@ -124,13 +124,18 @@ void Relay::Loop() {
 }
 
 int Relay::RunOnce() {
-  std::vector<Envelope> batch = db_.InTransaction([&](db::Tx& tx) { return Claim(tx); });
+  std::vector<Envelope> batch = ClaimAlone();
   if (batch.empty()) return 0;
   DeliverAndSettle(batch, /*claim_next=*/false);
   return static_cast<int>(batch.size());
 }
 
-std::vector<Envelope> Relay::Claim(db::Tx& tx) {
+std::vector<Envelope> Relay::ClaimAlone() {
+  // Mostly what a woken worker runs: one statement, so no BEGIN/COMMIT.
+  return db_.WriteStatement([&](soci::session& sql) { return Claim(sql); });
+}
+
+std::vector<Envelope> Relay::Claim(soci::session& sql) {
   {
     // Every commit notified so far is visible to the claim below, so its
     // wake-up is spent here: a worker that comes back empty sleeps until a
@@ -140,7 +145,7 @@ std::vector<Envelope> Relay::Claim(db::Tx& tx) {
     notified_ = false;
   }
   const std::int64_t now = clock_.NowMs();
-  return store::Claim(tx, options_.relay_id, now, now + options_.lease.count(), options_.batch_size);
+  return store::Claim(sql, db_.dialect(), options_.relay_id, now, now + options_.lease.count(), options_.batch_size);
 }
 
 std::vector<Envelope> Relay::DeliverAndSettle(const std::vector<Envelope>& batch, bool claim_next) {
@@ -172,7 +177,7 @@ std::vector<Envelope> Relay::DeliverAndSettle(const std::vector<Envelope>& batch
     }
     store::Complete(tx, options_.relay_id, delivered);
     // After the deletes, so an aggregate's next event is claimable already.
-    return claim_next ? Claim(tx) : std::vector<Envelope>{};
+    return claim_next ? Claim(tx.sql()) : std::vector<Envelope>{};
   });
   for (const Outcome* o : dead) {
     spdlog::error("outbox relay {}: event {} ({}) dead-lettered after {} attempts: {}", options_.relay_id,

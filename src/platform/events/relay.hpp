@@ -88,7 +88,10 @@ class Relay {
 
  private:
   void Loop();
-  std::vector<Envelope> Claim(db::Tx& tx);
+  // Claims on `sql`, in the caller's transaction or on its own.
+  std::vector<Envelope> Claim(soci::session& sql);
+  // A claim that is the whole transaction (after a wake-up or a poll).
+  std::vector<Envelope> ClaimAlone();
   // Delivers `batch` and records the outcomes; with `claim_next`, claims the
   // next batch in that same transaction and returns it. Under load this
   // halves the relay's write transactions (settle and claim were two).

@@ -14,7 +14,7 @@ namespace {
 constexpr const char* kInsert =
     "INSERT INTO payments_intents (id, order_id, status, status_rank, amount, currency, client_secret,"
     " created_at_ms, updated_at_ms) VALUES (:id, :order_id, 'REQUIRES_PAYMENT_METHOD', 0, :amount, :currency,"
-    " :secret, :now, :now2) ON CONFLICT (order_id) DO NOTHING";
+    " :secret, :now, :now2) ON CONFLICT (order_id) DO NOTHING RETURNING " SHOP_INTENT_COLUMNS;
 constexpr const char* kFind = "SELECT " SHOP_INTENT_COLUMNS " FROM payments_intents WHERE id = :id";
 constexpr const char* kFindByOrder = "SELECT " SHOP_INTENT_COLUMNS " FROM payments_intents WHERE order_id = :o";
 // Also takes the attempt lease: a second confirm while one is in flight
@@ -106,13 +106,13 @@ int StatusRank(const std::string& status) {
   return 3;
 }
 
-bool IntentRepository::InsertIfMissing(soci::session& sql, const IntentRow& row) {
+std::optional<IntentRow> IntentRepository::InsertIfMissing(soci::session& sql, const IntentRow& row) {
   const long long amount = row.amount;
   const long long now = row.created_at_ms;
+  Raw r;
   platform::db::Prepared st(sql, kInsert, soci::use(row.id), soci::use(row.order_id), soci::use(amount),
                             soci::use(row.currency), soci::use(row.client_secret), soci::use(now), soci::use(now));
-  st.Execute();
-  return st->get_affected_rows() > 0;
+  return FetchOne(st, r);
 }
 
 std::optional<IntentRow> IntentRepository::Find(soci::session& sql, const std::string& id) {

@@ -38,8 +38,9 @@ int StatusRank(const std::string& status);
 
 class IntentRepository {
  public:
-  /// Inserts unless the order already has an intent; true when inserted.
-  static bool InsertIfMissing(soci::session& sql, const IntentRow& row);
+  /// Inserts unless the order already has an intent; the stored row when
+  /// inserted, nullopt when the order had one.
+  static std::optional<IntentRow> InsertIfMissing(soci::session& sql, const IntentRow& row);
   static std::optional<IntentRow> Find(soci::session& sql, const std::string& id);
   static std::optional<IntentRow> FindByOrder(soci::session& sql, const std::string& order_id);
 

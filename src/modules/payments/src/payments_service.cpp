@@ -116,8 +116,8 @@ Result<PaymentIntent> PaymentsServiceImpl::CreateIntent(db::Tx& tx, std::string_
   row.currency = std::string(amount.currency.Code());
   row.client_secret = row.id + "_secret_" + deps_.ids.NewToken(24);
   row.created_at_ms = deps_.clock.NowMs();
-  IntentRepository::InsertIfMissing(tx.sql(), row);
-  auto stored = IntentRepository::FindByOrder(tx.sql(), row.order_id);
+  auto stored = IntentRepository::InsertIfMissing(tx.sql(), row);
+  if (!stored) stored = IntentRepository::FindByOrder(tx.sql(), row.order_id);
   if (!stored) throw std::logic_error("payment intent vanished within its transaction");
   if (stored->amount != row.amount || stored->currency != row.currency) {
     return Error::Conflict("the order already has a payment intent for another amount");
@@ -155,8 +155,8 @@ Result<PaymentIntent> PaymentsServiceImpl::Confirm(std::string_view payment_id, 
   // it; a process that dies meanwhile leaves the intent payable once it ends.
   const std::int64_t now_ms = deps_.clock.NowMs();
   const std::int64_t lease_until = now_ms + 2 * deps_.config.provider_timeout_ms + kAttemptLeaseSlackMs;
-  auto attempt = deps_.db.InTransaction([&](db::Tx& tx) {
-    return IntentRepository::BeginAttempt(tx.sql(), id, last4, fingerprint, now_ms, lease_until);
+  auto attempt = deps_.db.WriteStatement([&](soci::session& sql) {
+    return IntentRepository::BeginAttempt(sql, id, last4, fingerprint, now_ms, lease_until);
   });
   if (!attempt) {
     const bool in_flight = deps_.db.WithSession(
@@ -179,15 +179,21 @@ Result<PaymentIntent> PaymentsServiceImpl::Confirm(std::string_view payment_id, 
                                     : answer->outcome == AuthorizeOutcome::kRequiresAction
                                         ? ProviderEventType::kRequiresAction
                                         : ProviderEventType::kPaymentFailed;
+  std::optional<IntentRow> after;
   deps_.db.InTransaction([&](db::Tx& tx) {
-    ApplyAttemptOutcome(tx, id, attempt_key, outcome, answer->decline_code, answer->hard_decline);
+    after.reset();  // the transaction may be retried
+    ApplyAttemptOutcome(tx, id, attempt_key, outcome, answer->decline_code, answer->hard_decline, &after);
   });
+  // Read again only when this answer was not the one applied (the webhook
+  // came first) or a decline went on to cancel the intent.
+  if (after) return ToIntent(*after);
   return Get(id);
 }
 
 bool PaymentsServiceImpl::ApplyAttemptOutcome(db::Tx& tx, const std::string& payment_id,
                                               const std::string& attempt_key, ProviderEventType outcome,
-                                              const std::string& decline_code, bool hard_decline) {
+                                              const std::string& decline_code, bool hard_decline,
+                                              std::optional<IntentRow>* applied) {
   const std::int64_t now = deps_.clock.NowMs();
   const char* outcome_name = outcome == ProviderEventType::kAuthorized       ? "authorized"
                              : outcome == ProviderEventType::kRequiresAction ? "requires_action"
@@ -202,10 +208,14 @@ bool PaymentsServiceImpl::ApplyAttemptOutcome(db::Tx& tx, const std::string& pay
     deps_.outbox.Publish(tx, payment_id,
                          events::PaymentAuthorized{row->id, row->order_id, row->amount, row->currency, row->card_last4,
                                                    row->card_fingerprint});
+    if (applied) *applied = std::move(row);
     return true;
   }
   if (outcome == ProviderEventType::kRequiresAction) {
-    return IntentRepository::Advance(tx.sql(), payment_id, "REQUIRES_ACTION", now).has_value();
+    auto row = IntentRepository::Advance(tx.sql(), payment_id, "REQUIRES_ACTION", now);
+    if (!row) return false;
+    if (applied) *applied = std::move(row);
+    return true;
   }
   auto row = IntentRepository::RecordDecline(tx.sql(), payment_id, decline_code, now);
   if (!row) return false;
@@ -213,6 +223,8 @@ bool PaymentsServiceImpl::ApplyAttemptOutcome(db::Tx& tx, const std::string& pay
                        events::PaymentFailed{row->id, row->order_id, decline_code, row->failed_attempts});
   if (hard_decline || row->failed_attempts >= deps_.config.max_failed_attempts) {
     ApplyCanceled(tx, payment_id, hard_decline ? decline_code : "too_many_attempts");
+  } else if (applied) {
+    *applied = std::move(row);
   }
   return true;
 }

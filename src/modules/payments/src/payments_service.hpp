@@ -66,8 +66,11 @@ class PaymentsServiceImpl final : public PaymentsService {
   Refund ToRefund(const RefundRow& row, const std::string& order_id) const;
   // The outcome of one authorisation attempt, applied once per attempt key
   // (by the synchronous answer or the webhook, whichever comes first).
+  // With `applied`, the intent as this outcome left it goes there (unset
+  // when it was applied before, or when a decline also canceled it).
   bool ApplyAttemptOutcome(platform::db::Tx& tx, const std::string& payment_id, const std::string& attempt_key,
-                           ProviderEventType outcome, const std::string& decline_code, bool hard_decline);
+                           ProviderEventType outcome, const std::string& decline_code, bool hard_decline,
+                           std::optional<IntentRow>* applied = nullptr);
   // The capture recorded: SUCCEEDED and its event. The intent as it now is
   // goes to `settled` when given.
   bool ApplySucceeded(platform::db::Tx& tx, const std::string& payment_id, IntentRow* settled = nullptr);

@@ -173,7 +173,7 @@ TEST_CASE("a claim whose relay died is delivered again once its lease expires") 
     // Another relay claims the row and dies before delivering.
     auto options = f.Options();
     auto claimed = f.db->InTransaction([&](Tx& tx) {
-      return shop::platform::events::store::Claim(tx, "relay-dead", f.clock.NowMs(),
+      return shop::platform::events::store::Claim(tx.sql(), tx.dialect(), "relay-dead", f.clock.NowMs(),
                                                   f.clock.NowMs() + options.lease.count(), 10);
     });
     REQUIRE(claimed.size() == 1);
