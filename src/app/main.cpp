@@ -1,3 +1,7 @@
 #include "app/cli.hpp"
+#include "app/malloc_tuning.hpp"
 
-int main(int argc, char** argv) { return shop::app::RunCli(argc, argv); }
+int main(int argc, char** argv) {
+  shop::app::ReexecWithMallocTunables(argv);
+  return shop::app::RunCli(argc, argv);
+}

@@ -39,8 +39,8 @@ struct RelayOptions {
   /// Rows claimed per cycle (per worker).
   int batch_size = 100;
   /// Threads claiming and delivering concurrently. More than one lets slow
-  /// handlers (a provider call, an index update) overlap and keeps a chain
-  /// of events (authorized → captured → paid) from queueing behind a batch.
+  /// handlers (a provider call, an index update) overlap and keeps events
+  /// committed by requests from queueing behind another worker's batch.
   int workers = 1;
   /// How long a claim stays exclusive; longer than the slowest batch.
   std::chrono::milliseconds lease{30'000};
