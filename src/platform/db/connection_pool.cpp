@@ -16,6 +16,9 @@ namespace {
 constexpr const char* kSqliteJournalWal = "PRAGMA journal_mode=WAL";
 constexpr const char* kSqliteSynchronousNormal = "PRAGMA synchronous=NORMAL";
 constexpr const char* kSqliteForeignKeysOn = "PRAGMA foreign_keys=ON";
+// A backstop only: the Db's checkpointer thread copies the WAL back long
+// before this (sqlite_checkpointer.hpp). 10,000 pages is about 40 MB of WAL.
+constexpr const char* kSqliteBackstopCheckpoint = "PRAGMA wal_autocheckpoint=10000";
 
 void IgnoreNotice(void*, const char*) {}
 
@@ -43,6 +46,7 @@ void ConfigureSqlite(soci::session& session, std::chrono::milliseconds busy_time
   session << kSqliteJournalWal, soci::into(mode);
   session << kSqliteSynchronousNormal;
   session << kSqliteForeignKeysOn;
+  session << kSqliteBackstopCheckpoint;
 }
 
 void ConfigurePostgres(soci::session& session) {

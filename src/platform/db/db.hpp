@@ -41,6 +41,8 @@
 
 namespace shop::platform::db {
 
+class SqliteCheckpointer;
+
 struct DbOptions {
   /// "postgresql://user:pw@host:port/db?…" (also "postgres://"), or
   /// "sqlite:<path>" / a plain path. See connection_url.hpp.
@@ -224,6 +226,8 @@ class Db {
   // The open shared transaction and its connection; guarded by sqlite_writer_.
   std::shared_ptr<WriteGroup> write_group_;
   std::optional<ConnectionPool::Lease> write_group_lease_;
+  // A file-backed SQLite database's WAL is checkpointed off the writers' path.
+  std::unique_ptr<SqliteCheckpointer> checkpointer_;
 };
 
 }  // namespace shop::platform::db

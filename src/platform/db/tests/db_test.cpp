@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 
 #include <atomic>
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <stdexcept>
@@ -340,6 +341,33 @@ TEST_CASE("Open creates the SQLite parent directory and refuses unreachable serv
   } catch (const DbError& e) {
     CHECK(e.kind() == DbErrorKind::kUnavailable);
   }
+}
+
+TEST_CASE("a SQLite database file receives committed pages from the background checkpoint, not from the writer") {
+  std::filesystem::path root =
+      std::filesystem::temp_directory_path() / ("shopd-db-checkpoint-" + std::to_string(std::random_device{}()));
+  std::filesystem::path file = root / "shop.db";
+  {
+    auto db = Db::Open(DbOptions{.url = "sqlite:" + file.string(), .pool_size = 2});
+    db->InTransaction([](Tx& tx) { tx.sql() << "CREATE TABLE blobs (id INTEGER PRIMARY KEY, body TEXT NOT NULL)"; });
+    // About 1.2 MB (300 pages): far below the writers' own 10,000-page
+    // threshold, so only the checkpointer thread copies it into the file.
+    db->InTransaction([](Tx& tx) {
+      for (int i = 0; i < 300; ++i) {
+        const std::string body(4000, static_cast<char>('a' + i % 26));
+        tx.sql() << "INSERT INTO blobs (id, body) VALUES (:id, :body)", soci::use(i), soci::use(body);
+      }
+    });
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+    while (std::filesystem::file_size(file) < 1'000'000 && std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    CHECK(std::filesystem::file_size(file) >= 1'000'000);
+    long long rows = 0;
+    db->WithSession([&](soci::session& sql) { sql << "SELECT COUNT(*) FROM blobs", soci::into(rows); });
+    CHECK(rows == 300);
+  }
+  std::filesystem::remove_all(root);
 }
 
 TEST_CASE("an in-memory SQLite database uses a single connection") {
