@@ -33,13 +33,18 @@ constexpr const char* kPrune =
     "DELETE FROM platform_idempotency_keys WHERE (status = 'done' AND created_at_ms < :done_before)"
     " OR (status = 'running' AND created_at_ms < :running_before)";
 
-Claim BeginInTx(db::Tx& tx, const std::string& scope, const std::string& key, const std::string& hash, std::int64_t now,
-                std::int64_t retention_ms, std::int64_t lock_timeout_ms) {
+// True when the key was new and is now claimed (running) by the caller.
+bool InsertClaim(soci::session& sql, const std::string& scope, const std::string& key, const std::string& hash,
+                 std::int64_t now) {
   std::string inserted;
   soci::indicator inserted_ind = soci::i_null;
-  if (db::Exec(tx.sql(), kInsertClaim, soci::use(scope), soci::use(key), soci::use(hash), soci::use(now),
-               soci::into(inserted, inserted_ind)))
-    return {ClaimKind::kFresh, std::nullopt};
+  return db::Exec(sql, kInsertClaim, soci::use(scope), soci::use(key), soci::use(hash), soci::use(now),
+                  soci::into(inserted, inserted_ind));
+}
+
+Claim BeginInTx(db::Tx& tx, const std::string& scope, const std::string& key, const std::string& hash, std::int64_t now,
+                std::int64_t retention_ms, std::int64_t lock_timeout_ms) {
+  if (InsertClaim(tx.sql(), scope, key, hash, now)) return {ClaimKind::kFresh, std::nullopt};
 
   std::string stored_hash, status, content_type, location, body;
   int code = 0;
@@ -89,6 +94,12 @@ IdempotencyStore::IdempotencyStore(db::Db& db, const Clock& clock, std::chrono::
 Claim IdempotencyStore::Begin(std::string_view scope, std::string_view key, std::string_view request_hash) {
   const std::string scope_value(scope), key_value(key), hash_value(request_hash);
   const std::int64_t now = clock_.NowMs();
+  // Nearly every key is new: then the claim is that one INSERT, on its own
+  // (no BEGIN/COMMIT round trips on PostgreSQL). A key that exists is judged
+  // in a transaction that reads its row.
+  const bool fresh =
+      db_.WriteStatement([&](soci::session& sql) { return InsertClaim(sql, scope_value, key_value, hash_value, now); });
+  if (fresh) return {ClaimKind::kFresh, std::nullopt};
   return db_.InTransaction([&](db::Tx& tx) {
     return BeginInTx(tx, scope_value, key_value, hash_value, now, retention_.count(), lock_timeout_.count());
   });
