@@ -18,11 +18,6 @@ SqliteCheckpointer::~SqliteCheckpointer() {
   thread_.join();
 }
 
-long SqliteCheckpointer::passes() const {
-  std::lock_guard lock(mutex_);
-  return passes_;
-}
-
 void SqliteCheckpointer::Loop() {
   sqlite_api::sqlite3* conn = nullptr;
   // No SQLITE_OPEN_CREATE: the pool has created the file; a missing one
@@ -44,7 +39,6 @@ void SqliteCheckpointer::Loop() {
     // (another checkpoint running) just means the next pass does it.
     sqlite_api::sqlite3_wal_checkpoint_v2(conn, nullptr, SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
     lock.lock();
-    ++passes_;
   }
   lock.unlock();
   sqlite_api::sqlite3_close(conn);

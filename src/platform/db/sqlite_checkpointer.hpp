@@ -28,18 +28,14 @@ class SqliteCheckpointer {
   SqliteCheckpointer(const SqliteCheckpointer&) = delete;
   SqliteCheckpointer& operator=(const SqliteCheckpointer&) = delete;
 
-  /// Checkpoint passes that ran (for tests).
-  long passes() const;
-
  private:
   void Loop();
 
   const std::string path_;
   const std::chrono::milliseconds interval_;
-  mutable std::mutex mutex_;
+  std::mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;
-  long passes_ = 0;
   std::thread thread_;
 };
 

@@ -107,18 +107,24 @@ std::int64_t NextAggregateSeq(db::Tx& tx, std::string_view aggregate_type, std::
   return seq;
 }
 
-void Insert(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
+namespace {
+
+void InsertWithSeq(db::Tx& tx, const Envelope& e, std::int64_t seq, std::int64_t due_at_ms) {
   db::Exec(tx.sql(), kInsert, soci::use(e.id), soci::use(e.type), soci::use(e.occurred_at_ms),
-           soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.aggregate_seq), soci::use(e.trace_id),
+           soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(seq), soci::use(e.trace_id),
            soci::use(e.payload), soci::use(due_at_ms));
+}
+
+}  // namespace
+
+void Insert(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
+  InsertWithSeq(tx, e, e.aggregate_seq, due_at_ms);
 }
 
 void InsertNew(db::Tx& tx, const Envelope& e, std::int64_t due_at_ms) {
   if (tx.dialect() != db::Dialect::kPostgres) {
     // In-process SQLite statements cost no round trip; the plain pair is as fast.
-    Envelope numbered = e;
-    numbered.aggregate_seq = NextAggregateSeq(tx, e.aggregate_type, e.aggregate_id);
-    Insert(tx, numbered, due_at_ms);
+    InsertWithSeq(tx, e, NextAggregateSeq(tx, e.aggregate_type, e.aggregate_id), due_at_ms);
     return;
   }
   db::Exec(tx.sql(), kInsertNewPostgres, soci::use(e.aggregate_type), soci::use(e.aggregate_id), soci::use(e.id),
